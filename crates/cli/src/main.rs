@@ -1,0 +1,3 @@
+//! `motcua`: the counter's headless face, for scripting, support staff and tests.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! The district server `motcua-server`.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! The counter's local SQLite database; the only crate that knows SQL.

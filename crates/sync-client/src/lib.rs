@@ -1,0 +1,1 @@
+//! HTTP sync from the counter to the district server.

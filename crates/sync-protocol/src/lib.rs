@@ -1,0 +1,1 @@
+//! The versioned wire types shared by the counter and the district server.

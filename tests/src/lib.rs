@@ -1,0 +1,1 @@
+//! System tests across crates live in `tests/`; this library only holds their shared helpers.
