@@ -2,8 +2,11 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod commands;
+
 fn main() {
     tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![commands::app_info])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Một Cửa window could not start");
 }

@@ -7,3 +7,17 @@ pub mod error;
 pub mod reference;
 
 pub use error::{AppError, ErrorCode};
+
+/// What the app says about itself in the status bar and `motcua --version`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct About {
+    /// The app's version.
+    pub version: &'static str,
+    /// How many procedures of the shipped catalogue are in force.
+    pub procedures: usize,
+}
+
+/// The version and the size of the shipped catalogue.
+pub fn about() -> Result<About, AppError> {
+    Ok(About { version: env!("CARGO_PKG_VERSION"), procedures: reference::procedure_count()? })
+}

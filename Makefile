@@ -1,0 +1,46 @@
+# Một Cửa: two commands. `make run` installs what is missing and starts the app;
+# `make test` installs what is missing and passes every test. Both are idempotent.
+SHELL := /bin/bash
+CARGO ?= cargo
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+# The independent lunar-calendar implementation the calendar tests compare against.
+export LUNAR_REF_PKG := lunar-vn==1.4.0
+
+.PHONY: run test deps ui lint test-rust test-ui e2e bench fmt
+
+run: deps ui
+	$(CARGO) build -p motcua-desktop
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./target/debug/motcua-desktop; \
+	else echo "No display: starting under Xvfb (screenshots only)"; xvfb-run -a ./target/debug/motcua-desktop; fi
+
+test: deps ui lint test-ui test-rust e2e
+	@echo "make test: every check passed"
+
+deps:
+	@scripts/install-deps.sh
+
+ui:
+	cd ui && npm run --silent build
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run --silent check
+
+test-ui:
+	cd ui && npx vitest run
+
+test-rust:
+	$(CARGO) test --workspace
+
+# The real desktop app in a real WebKitGTK webview under Xvfb, driven through tauri-driver.
+e2e: ui
+	$(CARGO) build -p motcua-desktop
+	xvfb-run -a -s "-screen 0 1280x800x24" $(CARGO) test -p motcua-system-tests --test desktop -- --ignored --test-threads=1
+
+fmt:
+	$(CARGO) fmt --all
+
+# Benchmarks run by their own command, never in `make test`; results go to BENCHMARKS.md.
+bench:
+	@echo "see BENCHMARKS.md for each benchmark's command"

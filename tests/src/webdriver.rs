@@ -1,0 +1,176 @@
+//! A W3C WebDriver client, just big enough to drive the app's webview through tauri-driver.
+//!
+//! It keeps one keep-alive connection: a client opening a connection per request failed about
+//! one run in five with "connection reset" against WebKitWebDriver (shared/tauri.md).
+
+use base64::Engine;
+use serde_json::{json, Value};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running tauri-driver process, killed on drop.
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    /// Starts `tauri-driver` on a free port and waits until it accepts connections.
+    pub fn start() -> Driver {
+        let port = free_port();
+        let native_port = free_port();
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver is on PATH (make deps installs it into .tools/bin)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, port }
+    }
+
+    /// Opens a session running the app binary at `application` with the given environment.
+    pub fn session(&self, application: &Path, env: &[(&str, &str)]) -> Session {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(1)
+            .build()
+            .expect("http client");
+        let base = format!("http://127.0.0.1:{}", self.port);
+        let env: serde_json::Map<String, Value> =
+            env.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": {"application": application, "env": env}
+        }}});
+        let reply: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .and_then(|r| r.json())
+            .expect("new WebDriver session");
+        let id = reply["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session id in {reply}"))
+            .to_string();
+        Session { http, url: format!("{base}/session/{id}") }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// One WebDriver session: one running app.
+pub struct Session {
+    http: reqwest::blocking::Client,
+    url: String,
+}
+
+impl Session {
+    fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut request = self.http.request(method, format!("{}{path}", self.url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let reply: Value = request.send().and_then(|r| r.json()).expect("WebDriver reply");
+        if let Some(error) = reply["value"]["error"].as_str() {
+            panic!("WebDriver {path}: {error}: {}", reply["value"]["message"]);
+        }
+        reply["value"].clone()
+    }
+
+    /// The document title.
+    pub fn title(&self) -> String {
+        self.call(reqwest::Method::GET, "/title", None).as_str().unwrap_or_default().to_string()
+    }
+
+    /// Finds an element by CSS selector, waiting up to `timeout` for it to appear.
+    pub fn find(&self, css: &str, timeout: Duration) -> Element<'_> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let mut request = self.http.post(format!("{}/element", self.url));
+            request = request.json(&json!({"using": "css selector", "value": css}));
+            let reply: Value = request.send().and_then(|r| r.json()).expect("WebDriver reply");
+            if let Some(obj) = reply["value"].as_object() {
+                if let Some(id) = obj.values().next().and_then(Value::as_str) {
+                    if !obj.contains_key("error") {
+                        return Element { session: self, id: id.to_string() };
+                    }
+                }
+            }
+            assert!(Instant::now() < deadline, "no element matches {css}: {reply}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the element matching `css` has text containing `needle`; returns the text.
+    pub fn wait_for_text(&self, css: &str, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.find(css, timeout).text();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{css} says {text:?}, never {needle:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Saves a PNG screenshot of the window.
+    pub fn screenshot(&self, path: &Path) {
+        let b64 = self.call(reqwest::Method::GET, "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .expect("screenshot is base64");
+        assert!(png.starts_with(b"\x89PNG"), "screenshot is a PNG");
+        std::fs::write(path, png).expect("screenshot written");
+    }
+
+    /// Ends the session, which closes the app.
+    pub fn quit(self) {
+        let _ = self.http.delete(&self.url).send();
+    }
+}
+
+/// An element of the page.
+pub struct Element<'s> {
+    session: &'s Session,
+    id: String,
+}
+
+impl Element<'_> {
+    /// Its visible text.
+    pub fn text(&self) -> String {
+        let path = format!("/element/{}/text", self.id);
+        self.session.call(reqwest::Method::GET, &path, None).as_str().unwrap_or_default().to_string()
+    }
+
+    /// Clicks it.
+    pub fn click(&self) {
+        let path = format!("/element/{}/click", self.id);
+        self.session.call(reqwest::Method::POST, &path, Some(json!({})));
+    }
+
+    /// Types text into it.
+    pub fn send_keys(&self, text: &str) {
+        let path = format!("/element/{}/value", self.id);
+        self.session.call(reqwest::Method::POST, &path, Some(json!({"text": text})));
+    }
+}
