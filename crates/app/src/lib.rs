@@ -3,9 +3,12 @@
 //! Invariant: hosts call only this crate. It reads the clock (through [`Clock`]) and the shipped
 //! reference data, and turns every failure into an [`AppError`] with a typed [`ErrorCode`].
 
+pub mod clock;
+pub mod deadlines;
 pub mod error;
 pub mod reference;
 
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorCode};
 
 /// What the app says about itself in the status bar and `motcua --version`.
