@@ -7,5 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod catalog;
 pub mod dossier;
 pub mod procedure;
+pub mod status;
