@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import SyncIndicator from "./SyncIndicator.svelte";
+import { fakeBackend } from "../../test/backend";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("Sync indicator", () => {
+  it("shows offline state, waiting events and the last success in words", async () => {
+    fakeBackend({
+      sync_status: () => ({ state: "offline", waiting_events: 7, last_success: "2026-11-25T08:05:00+07:00" }),
+    });
+    render(SyncIndicator);
+    const state = await screen.findByTestId("sync-state");
+    expect(state.textContent?.trim()).toBe("Ngoại tuyến");
+    expect(state.querySelector("svg[data-icon='offline']")).not.toBeNull();
+    expect(screen.getByTestId("sync-waiting").textContent?.trim()).toBe("7 thay đổi chờ gửi");
+    expect(screen.getByTestId("sync-last").textContent?.trim()).toBe("Đồng bộ lần cuối: 08:05 ngày 25/11/2026");
+  });
+
+  it("follows sync-status events: progress bar and time left during a long sync", async () => {
+    fakeBackend({ sync_status: () => ({ state: "online", waiting_events: 0 }) });
+    render(SyncIndicator);
+    await screen.findByTestId("sync-state");
+    expect(screen.queryByTestId("sync-progress")).toBeNull();
+
+    await emit("sync-status", {
+      state: "syncing",
+      waiting_events: 1200,
+      progress: { sent: 300, total: 1500, seconds_left: 150 },
+    });
+    const progress = await screen.findByTestId("sync-progress");
+    const bar = progress.querySelector("progress") as HTMLProgressElement;
+    expect(bar.value).toBe(300);
+    expect(bar.max).toBe(1500);
+    expect(progress.textContent).toContain("Đã gửi 300/1500");
+    expect(screen.getByTestId("sync-time-left").textContent).toBe("còn khoảng 3 phút");
+    expect(screen.getByTestId("sync-state").textContent?.trim()).toBe("Đang đồng bộ");
+    expect((screen.getByTestId("sync-now") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("Sync now asks the core and shows its answer", async () => {
+    const core = fakeBackend({
+      sync_status: () => ({ state: "offline", waiting_events: 3 }),
+      sync_now: () => ({ state: "online", waiting_events: 0, last_success: "2026-11-25T10:00:00+07:00" }),
+    });
+    const user = userEvent.setup();
+    render(SyncIndicator);
+    await user.click(await screen.findByTestId("sync-now"));
+    await waitFor(() => expect(screen.getByTestId("sync-state").textContent?.trim()).toBe("Trực tuyến"));
+    expect(core.argsOf("sync_now")).toHaveLength(1);
+  });
+
+  it("warns when the clock is off the server by minutes (due dates depend on it)", async () => {
+    fakeBackend({ sync_status: () => ({ state: "online", waiting_events: 0, clock_skew_seconds: -600 }) });
+    render(SyncIndicator);
+    expect((await screen.findByTestId("sync-clock-skew")).textContent).toContain("lệch 10 phút");
+  });
+
+  it("does not offer Sync now before the counter is enrolled", async () => {
+    fakeBackend({ sync_status: () => ({ state: "not_enrolled", waiting_events: 4 }) });
+    render(SyncIndicator);
+    expect((await screen.findByTestId("sync-state")).textContent?.trim()).toBe("Chưa kết nối máy chủ");
+    expect(screen.queryByTestId("sync-now")).toBeNull();
+  });
+});
