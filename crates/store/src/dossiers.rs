@@ -170,6 +170,58 @@ fn insert_dossier(
     Ok(())
 }
 
+fn apply_status_change(
+    tx: &Transaction<'_>,
+    events: &mut EventAppender<'_>,
+    change: &StatusChange,
+    now: DateTime<FixedOffset>,
+) -> StoreResult<()> {
+    let is_extension = matches!(change.action, Action::Extend { .. });
+    let is_supplement = matches!(change.action, Action::RequestSupplement { .. });
+    let is_return = matches!(change.action, Action::Return);
+
+    let updated = tx
+        .prepare_cached(
+            "UPDATE dossier SET status = :to, due_at = :due_at, due_ms = :due_ms, \
+                     extended = extended OR :extension, \
+                     supplement_count = supplement_count + :supplement, \
+                     returned_at = CASE WHEN :is_return THEN :now_text ELSE returned_at END, \
+                     returned_ms = CASE WHEN :is_return THEN :now_ms ELSE returned_ms END, \
+                     timeliness = coalesce(:timeliness, timeliness), updated_ms = :now_ms \
+                     WHERE code = :code AND status = :from",
+        )?
+        .execute(named_params! {
+            ":to": enum_text(&change.to)?,
+            ":from": enum_text(&change.from)?,
+            ":due_at": change.due_at.map(|d| d.to_rfc3339()),
+            ":due_ms": change.due_at.map(|d| d.timestamp_millis()),
+            ":extension": is_extension,
+            ":supplement": i64::from(is_supplement),
+            ":is_return": is_return,
+            ":now_text": now.to_rfc3339(),
+            ":now_ms": now.timestamp_millis(),
+            ":timeliness": change.timeliness.as_ref().map(enum_text).transpose()?,
+            ":code": change.code,
+        })?;
+    if updated == 0 {
+        return Err(missing_or_stale(tx, &change.code)?);
+    }
+    events.append(
+        tx,
+        EventKind::StatusChanged,
+        Some(&change.code),
+        &StatusChangedPayload {
+            action: &change.action,
+            from: change.from,
+            to: change.to,
+            due_at: change.due_at,
+            timeliness: change.timeliness,
+            clerk_id: &change.clerk_id,
+        },
+    )?;
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct StatusChangedPayload<'a> {
     #[serde(flatten)]
@@ -236,52 +288,25 @@ impl Store {
         change: &StatusChange,
         now: DateTime<FixedOffset>,
     ) -> StoreResult<Dossier> {
-        let is_extension = matches!(change.action, Action::Extend { .. });
-        let is_supplement = matches!(change.action, Action::RequestSupplement { .. });
-        let is_return = matches!(change.action, Action::Return);
         self.write(now, |tx, events| {
-            let updated = tx
-                .prepare_cached(
-                    "UPDATE dossier SET status = :to, due_at = :due_at, due_ms = :due_ms, \
-                     extended = extended OR :extension, \
-                     supplement_count = supplement_count + :supplement, \
-                     returned_at = CASE WHEN :is_return THEN :now_text ELSE returned_at END, \
-                     returned_ms = CASE WHEN :is_return THEN :now_ms ELSE returned_ms END, \
-                     timeliness = coalesce(:timeliness, timeliness), updated_ms = :now_ms \
-                     WHERE code = :code AND status = :from",
-                )?
-                .execute(named_params! {
-                    ":to": enum_text(&change.to)?,
-                    ":from": enum_text(&change.from)?,
-                    ":due_at": change.due_at.map(|d| d.to_rfc3339()),
-                    ":due_ms": change.due_at.map(|d| d.timestamp_millis()),
-                    ":extension": is_extension,
-                    ":supplement": i64::from(is_supplement),
-                    ":is_return": is_return,
-                    ":now_text": now.to_rfc3339(),
-                    ":now_ms": now.timestamp_millis(),
-                    ":timeliness": change.timeliness.as_ref().map(enum_text).transpose()?,
-                    ":code": change.code,
-                })?;
-            if updated == 0 {
-                return Err(missing_or_stale(tx, &change.code)?);
-            }
-            events.append(
-                tx,
-                EventKind::StatusChanged,
-                Some(&change.code),
-                &StatusChangedPayload {
-                    action: &change.action,
-                    from: change.from,
-                    to: change.to,
-                    due_at: change.due_at,
-                    timeliness: change.timeliness,
-                    clerk_id: &change.clerk_id,
-                },
-            )?;
-            Ok(())
+            apply_status_change(tx, events, change, now)
         })?;
         self.dossier(&change.code)
+    }
+
+    /// Records many status changes in one transaction: all or none. For imports and for
+    /// building benchmark databases.
+    pub fn change_status_many(
+        &mut self,
+        changes: &[StatusChange],
+        now: DateTime<FixedOffset>,
+    ) -> StoreResult<()> {
+        self.write(now, |tx, events| {
+            for change in changes {
+                apply_status_change(tx, events, change, now)?;
+            }
+            Ok(())
+        })
     }
 
     /// Records that a letter or slip was printed for a dossier (e.g. `"form_01_receipt"`,

@@ -58,6 +58,10 @@ pub struct OpenOptions {
     pub busy_timeout: Duration,
     /// The check run at open.
     pub integrity_check: IntegrityCheck,
+    /// `synchronous = FULL` (true, the default): every commit is on disk when the call returns.
+    /// `false` gives `NORMAL`, which can lose the last commits on power loss; it exists only so
+    /// the benchmark can measure what durability costs.
+    pub durable_commits: bool,
 }
 
 impl Default for OpenOptions {
@@ -65,6 +69,7 @@ impl Default for OpenOptions {
         OpenOptions {
             busy_timeout: Duration::from_secs(5),
             integrity_check: IntegrityCheck::Quick,
+            durable_commits: true,
         }
     }
 }
@@ -296,7 +301,12 @@ fn connect(
     }
     // FULL in WAL mode: each commit is fsynced, so a committed dossier survives power loss
     // (NORMAL could lose the last commits). Cost measured in DESIGN.md.
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    let synchronous = if options.durable_commits {
+        "FULL"
+    } else {
+        "NORMAL"
+    };
+    conn.pragma_update(None, "synchronous", synchronous)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(conn)
 }
