@@ -1,0 +1,2 @@
+//! Sync benchmark.
+fn main() {}

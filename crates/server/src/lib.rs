@@ -1,0 +1,1 @@
+//! The district server `motcua-server` as a library: storage, HTTP routes, enrolment.
