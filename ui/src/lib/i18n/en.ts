@@ -57,6 +57,7 @@ export const en: Record<MessageKey, string> = {
   "intake.processing_time": "Processing time",
   "intake.fee": "Fees",
   "intake.documents": "Documents",
+  "intake.doc_name": "Document",
   "intake.doc_count": "Count",
   "intake.doc_form": "Form",
   "intake.doc_optional": "(if any)",

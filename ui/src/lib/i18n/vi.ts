@@ -56,6 +56,7 @@ export const vi = {
   "intake.processing_time": "Thời hạn giải quyết",
   "intake.fee": "Phí, lệ phí",
   "intake.documents": "Thành phần hồ sơ",
+  "intake.doc_name": "Giấy tờ",
   "intake.doc_count": "Số lượng",
   "intake.doc_form": "Loại bản",
   "intake.doc_optional": "(nếu có)",

@@ -179,4 +179,25 @@ describe("Intake screen", () => {
     expect(note.textContent).not.toContain("lp exited");
     expect(screen.getByTestId("intake-result-code").textContent).toBe("H15.50.05.13-261125-0042");
   });
+
+  it("puts a validation error from intake beside the field the core names", async () => {
+    backend({
+      intake: () => {
+        throw { code: "validation", message: "id number checksum", field: "id_number" };
+      },
+    });
+    const user = userEvent.setup();
+    render(Intake, {});
+    await pickBirthRegistration(user);
+    await user.keyboard("Trần Văn Mẫu");
+    await user.type(screen.getByTestId("intake-citizen-id_number"), "001099000123{Enter}");
+
+    await waitFor(() =>
+      expect(screen.getByTestId("intake-citizen-id_number-error").textContent?.trim()).toBe(
+        "Thông tin chưa hợp lệ: Số định danh cá nhân.",
+      ),
+    );
+    expect(document.activeElement).toBe(screen.getByTestId("intake-citizen-id_number"));
+    expect(screen.queryByTestId("intake-result")).toBeNull();
+  });
 });
