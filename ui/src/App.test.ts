@@ -52,6 +52,15 @@ describe("App shell", () => {
     render(App);
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Không kết nối được");
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toContain("Không kết nối được"));
+  });
+
+  it("keeps one status line that reaches \"Sẵn sàng\" even before setup (the desktop e2e test waits on it)", async () => {
+    configuredCore({ setup_status: () => ({ configured: false, clerks: [] }) });
+    render(App);
+    expect(screen.getAllByTestId("status")).toHaveLength(1);
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toContain("Sẵn sàng"));
+    expect(screen.getAllByTestId("status")).toHaveLength(1);
   });
 
   it("opens first-run setup when the counter is not configured", async () => {

@@ -123,6 +123,8 @@ describe("Dossier detail", () => {
     await user.click(await screen.findByTestId("detail-action-stop"));
     await user.keyboard("{Escape}");
     expect(screen.queryByTestId("dialog-stop")).toBeNull();
+    // Focus goes back to the button that opened the dialog, so the keyboard flow continues.
+    expect(document.activeElement).toBe(screen.getByTestId("detail-action-stop"));
     expect(onBack).not.toHaveBeenCalled();
     await user.keyboard("{Escape}");
     expect(onBack).toHaveBeenCalledOnce();
