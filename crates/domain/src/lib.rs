@@ -8,6 +8,8 @@
 #![deny(missing_docs)]
 
 pub mod catalog;
+pub mod code;
 pub mod dossier;
 pub mod procedure;
 pub mod status;
+pub mod validation;
