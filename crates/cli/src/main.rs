@@ -1,14 +1,21 @@
 //! `motcua`: the counter's headless face, for scripting, support staff and tests.
 //!
 //! Each command parses its arguments, calls one function of the `app` crate and prints JSON.
+//! Errors go to stderr as `{"code": ..., "message": ...}` with exit status 1.
 
-use anyhow::Context;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use app::{Action, AppError, Counter, ErrorCode, SystemClock};
 use chrono::{DateTime, FixedOffset};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(name = "motcua", version, about = "Một Cửa: the commune one-stop counter, headless")]
 struct Cli {
+    /// The counter's data folder (default: $MOTCUA_DATA_DIR, else the platform's data folder).
+    #[arg(long, global = true, env = "MOTCUA_DATA_DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -23,6 +30,69 @@ enum Command {
     },
     /// Print the due date-time (RFC 3339, +07:00) of a dossier received at --received.
     Due(DueArgs),
+    /// Set up a new counter in the data folder.
+    Init {
+        /// The commune's administrative code.
+        #[arg(long)]
+        commune_code: String,
+        /// The commune's name.
+        #[arg(long)]
+        commune_name: String,
+        /// The counter's name.
+        #[arg(long)]
+        counter: String,
+        /// The counter's two-letter dossier-code prefix, unique within the commune.
+        #[arg(long)]
+        counter_prefix: Option<String>,
+        /// A clerk's full name (repeat for several).
+        #[arg(long = "clerk")]
+        clerks: Vec<String>,
+    },
+    /// Take a dossier in from JSON (a file, or - for stdin); print it with its code and due date.
+    Intake {
+        /// The JSON file, or - for stdin.
+        #[arg(long)]
+        json: String,
+    },
+    /// Print one dossier as JSON.
+    Show {
+        /// The dossier code.
+        code: String,
+        /// Include its history of events.
+        #[arg(long)]
+        history: bool,
+    },
+    /// List dossiers due soon, overdue, or in a status.
+    List(ListArgs),
+    /// Search dossiers by code, identification number, phone, or name without diacritics.
+    Search {
+        /// What the clerk typed.
+        text: String,
+    },
+    /// Move a dossier: supplement, resubmit, refuse, stop, extend, start, result-ready, return, close.
+    Transition(TransitionArgs),
+    /// Record a citizen's satisfaction tap.
+    Tap {
+        /// very-satisfied, satisfied or dissatisfied (or 3, 2, 1).
+        #[arg(long)]
+        level: String,
+        /// The dossier just served.
+        #[arg(long)]
+        dossier: Option<String>,
+        /// A criterion of NĐ 118 art. 33 the citizen picked (repeat for several).
+        #[arg(long = "criterion")]
+        criteria: Vec<String>,
+    },
+    /// Copy the live database to FILE (online backup).
+    Backup {
+        /// The backup file to write.
+        file: PathBuf,
+    },
+    /// Replace the database with the backup in FILE; the counter gets a new sync epoch.
+    Restore {
+        /// The backup file to read.
+        file: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -48,30 +118,191 @@ struct DueArgs {
     limit: DueLimit,
 }
 
-fn parse_instant(text: &str) -> anyhow::Result<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(text)
-        .with_context(|| format!("{text:?} is not an RFC 3339 date-time like 2026-02-13T14:30:00+07:00"))
+#[derive(Args)]
+#[group(id = "filter", required = true, multiple = false)]
+struct ListArgs {
+    /// Due within N working days from now.
+    #[arg(long, group = "filter")]
+    due_within: Option<u32>,
+    /// Past the due date and not resolved.
+    #[arg(long, group = "filter")]
+    overdue: bool,
+    /// In a status: received, in_progress, supplement_requested, result_ready, returned,
+    /// refused, stopped, closed.
+    #[arg(long, group = "filter")]
+    status: Option<String>,
 }
 
-fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+#[derive(Clone, Copy, ValueEnum)]
+enum TransitionAction {
+    Start,
+    Supplement,
+    Resubmit,
+    Refuse,
+    Stop,
+    Extend,
+    ResultReady,
+    Return,
+    Close,
+}
+
+#[derive(Args)]
+struct TransitionArgs {
+    /// The dossier code.
+    code: String,
+    /// What happened.
+    action: TransitionAction,
+    /// Why (required for supplement, refuse and extend).
+    #[arg(long)]
+    reason: Option<String>,
+    /// The new due date-time for extend, RFC 3339.
+    #[arg(long)]
+    new_due: Option<String>,
+    /// When it happened, RFC 3339 (for data brought in from paper books); now by default.
+    #[arg(long)]
+    at: Option<String>,
+}
+
+fn parse_instant(field: &'static str, text: &str) -> Result<DateTime<FixedOffset>, AppError> {
+    DateTime::parse_from_rfc3339(text).map_err(|_| {
+        AppError::invalid(field, "rfc3339", format!("{text:?} is not an RFC 3339 date-time like 2026-02-13T14:30:00+07:00"))
+    })
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), AppError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
+    println!("{text}");
     Ok(())
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn data_dir(cli_value: Option<PathBuf>) -> Result<PathBuf, AppError> {
+    cli_value.or_else(app::default_data_dir).ok_or_else(|| {
+        AppError::invalid("data_dir", "required", "no data folder: pass --data-dir or set MOTCUA_DATA_DIR")
+    })
+}
+
+fn open(dir: &Path) -> Result<Counter, AppError> {
+    Counter::open(dir, Box::new(SystemClock))
+}
+
+fn read_input(source: &str) -> Result<String, AppError> {
+    let mut text = String::new();
+    if source == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| AppError::new(ErrorCode::Internal, format!("stdin: {e}")))?;
+    } else {
+        text = std::fs::read_to_string(source)
+            .map_err(|e| AppError::new(ErrorCode::NotFound, format!("{source}: {e}")))?;
+    }
+    Ok(text)
+}
+
+fn action_of(args: &TransitionArgs) -> Result<Action, AppError> {
+    let reason = || args.reason.clone().unwrap_or_default();
+    Ok(match args.action {
+        TransitionAction::Start => Action::StartProcessing,
+        TransitionAction::Supplement => Action::RequestSupplement { reason: reason() },
+        TransitionAction::Resubmit => Action::Resubmit,
+        TransitionAction::Refuse => Action::Refuse { reason: reason() },
+        TransitionAction::Stop => Action::Stop { reason: reason() },
+        TransitionAction::Extend => {
+            let text = args.new_due.as_deref().ok_or_else(|| {
+                AppError::invalid("new_due", "required", "extend needs --new-due")
+            })?;
+            Action::Extend { reason: reason(), new_due_at: parse_instant("new_due", text)? }
+        }
+        TransitionAction::ResultReady => Action::ResultReady,
+        TransitionAction::Return => Action::Return,
+        TransitionAction::Close => Action::Close,
+    })
+}
+
+fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Calendar { year } => print_json(&app::deadlines::calendar_exceptions(year)?),
         Command::Due(args) => {
-            let received = parse_instant(&args.received)?;
+            let received = parse_instant("received", &args.received)?;
             let request = match (args.limit.procedure, args.limit.working_days) {
                 (Some(code), _) => app::deadlines::DueRequest::Procedure(code),
                 (None, Some(days)) => app::deadlines::DueRequest::WorkingDays(days),
                 (None, None) => app::deadlines::DueRequest::SameDay,
             };
-            let due = app::deadlines::due_at(received, &request)?;
-            println!("{}", due.to_rfc3339());
+            println!("{}", app::deadlines::due_at(received, &request)?.to_rfc3339());
             Ok(())
         }
+        Command::Init { commune_code, commune_name, counter, counter_prefix, clerks } => {
+            let dir = data_dir(cli.data_dir)?;
+            let input = app::InitInput {
+                commune_code,
+                commune_name,
+                counter_name: counter,
+                counter_prefix,
+                clerks,
+            };
+            let counter = Counter::init(&dir, &input, Box::new(SystemClock))?;
+            print_json(&counter.settings()?)
+        }
+        Command::Intake { json } => {
+            let text = read_input(&json)?;
+            let input: app::IntakeInput = serde_json::from_str(&text)
+                .map_err(|e| AppError::invalid("json", "malformed", e.to_string()))?;
+            let mut counter = open(&data_dir(cli.data_dir)?)?;
+            print_json(&counter.intake(input)?)
+        }
+        Command::Show { code, history } => {
+            let counter = open(&data_dir(cli.data_dir)?)?;
+            let view = counter.show(&code)?;
+            if history {
+                let events = counter.history(&code)?;
+                print_json(&serde_json::json!({"dossier": view, "events": events}))
+            } else {
+                print_json(&view)
+            }
+        }
+        Command::List(args) => {
+            let filter = if let Some(days) = args.due_within {
+                app::ListFilter::DueWithin(days)
+            } else if args.overdue {
+                app::ListFilter::Overdue
+            } else {
+                let status = args.status.unwrap_or_default();
+                let parsed = serde_json::from_value(serde_json::Value::String(status.replace('-', "_")))
+                    .map_err(|_| AppError::invalid("status", "status_unknown", format!("unknown status {status:?}")))?;
+                app::ListFilter::Status(parsed)
+            };
+            print_json(&open(&data_dir(cli.data_dir)?)?.list(&filter)?)
+        }
+        Command::Search { text } => print_json(&open(&data_dir(cli.data_dir)?)?.search(&text)?),
+        Command::Transition(args) => {
+            let action = action_of(&args)?;
+            let at = args.at.as_deref().map(|text| parse_instant("at", text)).transpose()?;
+            let mut counter = open(&data_dir(cli.data_dir)?)?;
+            print_json(&counter.transition(&args.code, action, at, None)?)
+        }
+        Command::Tap { level, dossier, criteria } => {
+            let mut counter = open(&data_dir(cli.data_dir)?)?;
+            let input = app::TapInput { level, criteria, dossier_code: dossier, clerk_id: None };
+            print_json(&counter.record_tap(&input)?)
+        }
+        Command::Backup { file } => {
+            open(&data_dir(cli.data_dir)?)?.backup(&file)?;
+            print_json(&serde_json::json!({"backup": file}))
+        }
+        Command::Restore { file } => {
+            let mut counter = open(&data_dir(cli.data_dir)?)?;
+            counter.restore(&file)?;
+            print_json(&serde_json::json!({"restored_from": file}))
+        }
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(error) = run(cli) {
+        let text = serde_json::to_string(&error).unwrap_or_else(|_| error.to_string());
+        eprintln!("{text}");
+        std::process::exit(1);
     }
 }
