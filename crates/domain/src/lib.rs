@@ -10,6 +10,7 @@
 pub mod catalog;
 pub mod code;
 pub mod dossier;
+pub mod letter;
 pub mod procedure;
 pub mod status;
 pub mod validation;
