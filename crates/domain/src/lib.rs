@@ -12,5 +12,6 @@ pub mod code;
 pub mod dossier;
 pub mod letter;
 pub mod procedure;
+pub mod satisfaction;
 pub mod status;
 pub mod validation;
