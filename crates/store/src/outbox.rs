@@ -52,7 +52,7 @@ impl Store {
             "SELECT h.epoch FROM epoch_history h \
              WHERE EXISTS (SELECT 1 FROM event e WHERE e.epoch = h.epoch AND e.seq > \
                coalesce((SELECT hwm FROM outbox_ack a WHERE a.epoch = h.epoch), 0)) \
-             ORDER BY (SELECT min(position) FROM event e WHERE e.epoch = h.epoch)",
+             ORDER BY (SELECT position FROM event e WHERE e.epoch = h.epoch AND e.seq = 1)",
         )?;
         let epochs = statement
             .query_map([], |row| row.get(0))?
@@ -139,12 +139,25 @@ impl Store {
 
     /// Counts and bytes waiting, for the sync indicator.
     pub fn outbox_stats(&self) -> StoreResult<OutboxStats> {
-        let (events_waiting, bytes_waiting) = self.conn.query_row(
-            "SELECT count(*), coalesce(sum(length(CAST(payload AS BLOB))), 0) FROM event e \
-             WHERE e.seq > coalesce((SELECT hwm FROM outbox_ack a WHERE a.epoch = e.epoch), 0)",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
+        let epochs: Vec<i64> = self
+            .conn
+            .prepare_cached("SELECT epoch FROM epoch_history")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let (mut events_waiting, mut bytes_waiting) = (0i64, 0i64);
+        for epoch in epochs {
+            let hwm = self.acked_hwm(epoch)?;
+            // A range of the (epoch, seq) index: only the unacknowledged tail is read.
+            let (count, bytes): (i64, i64) = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*), coalesce(sum(length(CAST(payload AS BLOB))), 0) \
+                     FROM event WHERE epoch = ?1 AND seq > ?2",
+                )?
+                .query_row([epoch, hwm], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            events_waiting += count;
+            bytes_waiting += bytes;
+        }
         let highest_seq = self.conn.query_row(
             "SELECT coalesce(max(seq), 0) FROM event WHERE epoch = ?1",
             [self.identity.epoch],

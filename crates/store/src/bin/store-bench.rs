@@ -308,7 +308,24 @@ fn run() -> Result<(), StoreError> {
         overdue.push(t.elapsed());
     }
 
+    // The sync client's view: a 64 KB batch, then the stats with all but the last 600 acked.
+    let epoch = store.identity().epoch;
+    let t = Instant::now();
+    let batch_events = store.pending_events(epoch, 0, 64 * 1024)?.len();
+    let pending_batch_ms = t.elapsed().as_secs_f64() * 1000.0;
+    drop(store);
+    let mut store = Store::open(&path, &key, &skip, now)?;
+    let highest = store.outbox_stats()?.highest_seq;
+    store.mark_acked(epoch, highest - 600)?;
+    let t = Instant::now();
+    let waiting = store.outbox_stats()?.events_waiting;
+    let stats_ms = t.elapsed().as_secs_f64() * 1000.0;
+
     let report = serde_json::json!({
+        "pending_events_64kb_ms": pending_batch_ms,
+        "pending_events_64kb_count": batch_events,
+        "outbox_stats_ms": stats_ms,
+        "outbox_waiting_after_ack": waiting,
         "dossiers": dossiers,
         "events": events,
         "build_seconds": build_time.as_secs_f64(),

@@ -49,12 +49,27 @@ fn sigkill_at_random_moments_never_loses_or_splits_a_committed_change() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn child");
-        let delay = 5 + next_random(&mut seed) % 60;
-        std::thread::sleep(Duration::from_millis(delay));
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut lines = Vec::new();
+        if run % 10 == 0 {
+            // Any moment, including while the child opens or creates the database.
+            std::thread::sleep(Duration::from_millis(next_random(&mut seed) % 40));
+        } else {
+            // Inside the intake loop: wait for the first commit, then a random moment.
+            let mut first = String::new();
+            stdout.read_line(&mut first).expect("first line");
+            assert!(
+                !first.is_empty(),
+                "run {run}: the child stopped before committing"
+            );
+            lines.push(first.trim_end().to_string());
+            std::thread::sleep(Duration::from_millis(next_random(&mut seed) % 40));
+        }
         child.kill().expect("SIGKILL");
-        let stdout = child.stdout.take().expect("stdout");
-        for line in BufReader::new(stdout).lines() {
-            let line = line.expect("line");
+        for line in stdout.lines() {
+            lines.push(line.expect("line"));
+        }
+        for line in lines {
             let (what, code) = line.split_once(' ').expect("reported line");
             let count = reported.entry(code.to_string()).or_default();
             *count = (*count).max(if what == "T" { 1 } else { 2 });
@@ -62,8 +77,9 @@ fn sigkill_at_random_moments_never_loses_or_splits_a_committed_change() {
         child.wait().expect("reap");
         check_after_kill(&path, &reported, run);
     }
+    // Nine runs in ten committed at least one dossier before their kill.
     assert!(
-        reported.len() > usize::try_from(KILLS).unwrap_or(0),
+        reported.len() >= usize::try_from(KILLS * 9 / 10).unwrap_or(0),
         "the child must have committed work between kills ({} dossiers)",
         reported.len()
     );

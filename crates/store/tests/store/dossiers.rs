@@ -194,7 +194,7 @@ fn correction_is_a_new_event_and_the_original_event_is_unchanged() {
         .take_in(&new_dossier("X-0004", "Nông Văn Dền", 0, 600), at(1))
         .expect("intake");
     let correction = DossierCorrection {
-        citizen: Some(citizen("Nông Văn Dến", Some("001090099999"), None)),
+        citizen: Some(citizen("Nông Thị Dến", Some("001090099999"), None)),
         official_code: Some("H15.50.05.13-261123-0004".into()),
         ..DossierCorrection::default()
     };
@@ -202,7 +202,7 @@ fn correction_is_a_new_event_and_the_original_event_is_unchanged() {
         .store
         .correct("X-0004", &correction, "sai dấu tên", "clerk-1", at(2))
         .expect("correct");
-    assert_eq!(d.citizen.name, "Nông Văn Dến");
+    assert_eq!(d.citizen.name, "Nông Thị Dến");
     assert_eq!(d.official_code.as_deref(), Some("H15.50.05.13-261123-0004"));
     let events = fx.store.events_of("X-0004").expect("events");
     assert_eq!(events.len(), 2);
@@ -216,11 +216,12 @@ fn correction_is_a_new_event_and_the_original_event_is_unchanged() {
             .code,
         "X-0004"
     );
-    // Search follows the corrected name.
+    // Search follows the corrected name, and the old one no longer matches.
     assert_eq!(
-        fx.store.search("nong van den", 10).expect("search").len(),
+        fx.store.search("nong thi den", 10).expect("search").len(),
         1
     );
+    assert!(fx.store.search("nong van", 10).expect("search").is_empty());
 }
 
 /// The database itself refuses to edit or delete an event: corrections must be new events.
