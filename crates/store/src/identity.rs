@@ -193,6 +193,14 @@ fn read_sidecar(db: &Path) -> Option<Sidecar> {
     })
 }
 
+fn is_empty(conn: &Connection) -> StoreResult<bool> {
+    Ok(conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM event) AND NOT EXISTS (SELECT 1 FROM dossier)",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
 /// Loads the identity; if the sidecar proves the file is older than what this device already
 /// committed (a backup copied over it), starts a new epoch.
 pub(crate) fn load_or_detect_restore(
@@ -200,7 +208,16 @@ pub(crate) fn load_or_detect_restore(
     path: &Path,
     now: DateTime<FixedOffset>,
 ) -> StoreResult<DeviceIdentity> {
-    let identity = load(conn)?;
+    let identity = match load(conn) {
+        Ok(identity) => identity,
+        // Killed during `Store::create`, after the schema but before the identity committed:
+        // the file holds no data yet, so finishing the creation loses nothing.
+        Err(StoreError::NotInitialised) if is_empty(conn)? => {
+            initialise(conn, now)?;
+            load(conn)?
+        }
+        Err(error) => return Err(error),
+    };
     let highest: i64 = conn.query_row(
         "SELECT coalesce(max(seq), 0) FROM event WHERE epoch = ?1",
         [identity.epoch],

@@ -257,3 +257,19 @@ fn newer_schema_is_refused_and_reopen_is_idempotent() {
     assert!(matches!(error, StoreError::NewerSchema { found: 99, .. }));
     assert_eq!(error.code(), "store.newer_schema");
 }
+
+/// A process killed during `Store::create` (schema written, identity not yet) leaves a file
+/// that the next open finishes creating, instead of an unusable file.
+#[test]
+fn file_left_by_a_create_killed_halfway_is_finished_at_open() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("half.db");
+    let mut conn = rusqlite::Connection::open(&path).expect("raw");
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key().to_hex()))
+        .expect("key");
+    store::schema::migrate(&mut conn, store::schema::MIGRATIONS).expect("schema only");
+    drop(conn);
+    let store = Store::open(&path, &key(), &OpenOptions::default(), at(1)).expect("open");
+    assert!(store.identity().epoch > 0);
+    assert!(!store.identity().device_id.is_empty());
+}
