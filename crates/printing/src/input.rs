@@ -10,7 +10,8 @@ pub struct IssuingBody {
     /// The governing body, printed above the issuer in regular capitals (none for the
     /// commune People's Committee itself).
     pub superior: Option<String>,
-    /// The issuer, in bold capitals ("BỘ PHẬN MỘT CỬA").
+    /// The issuer, in bold capitals ("BỘ PHẬN MỘT CỬA"). A `\n` forces a line break, as in
+    /// "ỦY BAN NHÂN DÂN\nXÃ TẢ VAN".
     pub name: String,
     /// The issuer's name inside a sentence ("Bộ phận Một cửa xã Tả Van").
     pub in_sentence: String,
@@ -40,7 +41,7 @@ impl IssuingBody {
         let commune = commune.trim();
         IssuingBody {
             superior: None,
-            name: format!("ỦY BAN NHÂN DÂN XÃ {}", commune.to_uppercase()),
+            name: format!("ỦY BAN NHÂN DÂN\nXÃ {}", commune.to_uppercase()),
             in_sentence: format!("Ủy ban nhân dân xã {commune}"),
             commune: format!("Ủy ban nhân dân xã {commune}"),
             place: commune.to_owned(),

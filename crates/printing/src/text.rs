@@ -60,6 +60,24 @@ pub fn time_and_date(at: &DateTime<FixedOffset>) -> String {
     )
 }
 
+/// The no-break space that keeps "14 giờ 30 phút" on one line. Text extraction (pdftotext)
+/// gives it back as an ordinary space.
+const NO_BREAK: char = '\u{a0}';
+
+/// "14 giờ 30 phút" with no-break spaces, for layout: a time is never split across lines.
+pub(crate) fn clock_kept(at: &DateTime<FixedOffset>) -> String {
+    format!(
+        "{:02}{NO_BREAK}giờ{NO_BREAK}{:02}{NO_BREAK}phút",
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// [`time_and_date`] with the time kept on one line, for layout.
+pub(crate) fn time_and_date_kept(at: &DateTime<FixedOffset>) -> String {
+    format!("{}, ngày {}", clock_kept(at), date_short(at))
+}
+
 /// "Tả Van, ngày 05 tháng 02 năm 2026": the place and date line of an administrative
 /// document. NĐ 30/2020 Phụ lục I, mục II.5: a day below 10 and the months 1 and 2 take a
 /// leading zero; other months are written without one ("tháng 3").

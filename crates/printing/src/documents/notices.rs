@@ -67,7 +67,7 @@ pub(crate) fn supplement_request(
             .label(FaceKind::Regular, " vào ")
             .field(
                 FaceKind::Regular,
-                text::time_and_date(&input.received_at),
+                text::time_and_date_kept(&input.received_at),
                 "received at",
             )
             .label(FaceKind::Regular, "."),
@@ -283,7 +283,7 @@ pub(crate) fn apology(
         .label(FaceKind::Regular, "; thời gian hẹn trả kết quả: ")
         .field(
             FaceKind::Regular,
-            text::time_and_date(&input.due_at),
+            text::time_and_date_kept(&input.due_at),
             "due at",
         )
         .label(FaceKind::Regular, ".");
@@ -317,7 +317,7 @@ pub(crate) fn apology(
             )
             .field(
                 FaceKind::Bold,
-                text::time_and_date(&input.new_due_at),
+                text::time_and_date_kept(&input.new_due_at),
                 "new due at",
             )
             .label(FaceKind::Regular, "."),
@@ -392,7 +392,7 @@ pub(crate) fn stop_notice(input: &StopNoticeInput, style: &Style) -> Result<Flow
         .label(FaceKind::Regular, ", tiếp nhận lúc ")
         .field(
             FaceKind::Regular,
-            text::time_and_date(&input.received_at),
+            text::time_and_date_kept(&input.received_at),
             "received at",
         )
         .label(FaceKind::Regular, ".");

@@ -175,30 +175,36 @@ pub(crate) const NATIONAL_NAME: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆ
 /// The motto; NĐ 30 puts a hyphen with a space on each side between the words.
 pub(crate) const MOTTO: &str = "Độc lập - Tự do - Hạnh phúc";
 
+/// The issuer's lines: each `\n`-separated part of a name is its own centred line.
 fn issuer_blocks(style: &Style, body: &IssuingBody) -> Result<Vec<Block>, PrintError> {
     let mut blocks = Vec::new();
+    let mut lines = |text: &str, face: FaceKind| -> Result<(), PrintError> {
+        let mut any = false;
+        for line in text.split('\n') {
+            let line = text::clean(line, "issuing body")?;
+            if line.is_empty() {
+                continue;
+            }
+            any = true;
+            blocks.push(Block::Para(
+                Paragraph::new(style.header)
+                    .field(face, line, "issuing body")
+                    .align(Align::Center)
+                    .leading(1.15),
+            ));
+        }
+        if any {
+            Ok(())
+        } else {
+            Err(PrintError::EmptyField {
+                field: "issuing body",
+            })
+        }
+    };
     if let Some(superior) = &body.superior {
-        blocks.push(Block::Para(
-            Paragraph::new(style.header)
-                .field(
-                    FaceKind::Regular,
-                    text::required(superior, "issuing body")?,
-                    "issuing body",
-                )
-                .align(Align::Center)
-                .leading(1.15),
-        ));
+        lines(superior, FaceKind::Regular)?;
     }
-    blocks.push(Block::Para(
-        Paragraph::new(style.header)
-            .field(
-                FaceKind::Bold,
-                text::required(&body.name, "issuing body")?,
-                "issuing body",
-            )
-            .align(Align::Center)
-            .leading(1.15),
-    ));
+    lines(&body.name, FaceKind::Bold)?;
     // NĐ 30: a rule a third to a half as long as the issuer's name, centred under it.
     blocks.push(Block::Underline { fraction: 0.4 });
     Ok(blocks)
@@ -260,7 +266,8 @@ pub(crate) fn header(
     flow.columns(&[
         Column {
             x_mm: 0.0,
-            width_mm: style.left_column_mm,
+            // Keep a gutter so a long issuer wraps instead of touching the national name.
+            width_mm: style.left_column_mm - 3.0,
             blocks: issuer_blocks(style, body)?,
         },
         Column {

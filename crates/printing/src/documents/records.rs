@@ -73,7 +73,7 @@ pub(crate) fn control_sheet(input: &ControlSheetInput, style: &Style) -> Result<
             .label(FaceKind::Regular, "Thời gian nhận hồ sơ: ")
             .field(
                 FaceKind::Regular,
-                text::time_and_date(&input.received_at),
+                text::time_and_date_kept(&input.received_at),
                 "received at",
             ),
     )?;
@@ -81,7 +81,11 @@ pub(crate) fn control_sheet(input: &ControlSheetInput, style: &Style) -> Result<
         &style
             .para()
             .label(FaceKind::Regular, "Thời gian hẹn trả kết quả: ")
-            .field(FaceKind::Bold, text::time_and_date(&input.due_at), "due at")
+            .field(
+                FaceKind::Bold,
+                text::time_and_date_kept(&input.due_at),
+                "due at",
+            )
             .after(2.0),
     )?;
     let mut rows = Vec::with_capacity(input.steps.len() + 2);
@@ -92,7 +96,7 @@ pub(crate) fn control_sheet(input: &ControlSheetInput, style: &Style) -> Result<
             cell(
                 step.handed_at
                     .as_ref()
-                    .map(text::time_and_date)
+                    .map(text::time_and_date_kept)
                     .unwrap_or_default(),
                 "handed at",
             ),
@@ -118,21 +122,23 @@ pub(crate) fn control_sheet(input: &ControlSheetInput, style: &Style) -> Result<
     }
     flow.table(&Table {
         columns: vec![
-            column("TT", 6.0, Align::Center),
-            column("Cơ quan, bước xử lý", 30.0, Align::Left),
-            column("Thời gian giao, nhận hồ sơ", 24.0, Align::Center),
+            column("TT", 8.0, Align::Center),
+            column("Cơ quan, bước xử lý", 28.0, Align::Left),
+            column("Thời gian giao, nhận hồ sơ", 22.0, Align::Center),
             column("Người giao (ký, ghi rõ họ tên)", 20.0, Align::Center),
             column("Người nhận (ký, ghi rõ họ tên)", 20.0, Align::Center),
             column(
                 "Kết quả (trước hạn/ đúng hạn/ quá hạn)",
-                16.0,
+                19.0,
                 Align::Center,
             ),
-            column("Ghi chú", 13.0, Align::Left),
+            column("Ghi chú", 12.0, Align::Left),
         ],
         rows,
         size_pt: style.table - 1.0,
-        padding_mm: 2.5,
+        padding_mm: 1.5,
+        // Room for the two signatures of each hand-over.
+        min_row_lines: 4,
     })?;
     Ok(flow)
 }
@@ -166,12 +172,7 @@ pub(crate) fn tracking_book(input: &TrackingBookInput, style: &Style) -> Result<
     let mut rows = Vec::with_capacity(input.rows.len());
     for row in &input.rows {
         let when = |at: &chrono::DateTime<chrono::FixedOffset>| {
-            format!(
-                "{} {:02} giờ {:02} phút",
-                text::date_short(at),
-                chrono::Timelike::hour(at),
-                chrono::Timelike::minute(at)
-            )
+            format!("{} {}", text::date_short(at), text::clock_kept(at))
         };
         rows.push(vec![
             cell(row.row_no.to_string(), "row number"),
@@ -215,15 +216,17 @@ pub(crate) fn tracking_book(input: &TrackingBookInput, style: &Style) -> Result<
     }
     flow.table(&Table {
         columns: vec![
-            column("STT", 5.0, Align::Center),
-            column("Mã hồ sơ", 22.0, Align::Left),
-            column("Tên thủ tục hành chính", 32.0, Align::Left),
-            column("Người nộp", 20.0, Align::Left),
-            column("Địa chỉ", 26.0, Align::Left),
-            column("Ngày, giờ nhận", 13.0, Align::Center),
-            column("Hẹn trả kết quả", 13.0, Align::Center),
-            column("Chuyển xử lý", 17.0, Align::Left),
-            column("Ngày, giờ trả", 13.0, Align::Center),
+            column("STT", 6.5, Align::Center),
+            // Wide enough for a whole official code (H15.50.05.13-260213-0007) on one line.
+            column("Mã hồ sơ", 27.0, Align::Left),
+            column("Tên thủ tục hành chính", 26.0, Align::Left),
+            column("Người nộp", 19.0, Align::Left),
+            column("Địa chỉ", 20.0, Align::Left),
+            // Wide enough for "08 giờ 00 phút" on one line.
+            column("Ngày, giờ nhận", 16.5, Align::Center),
+            column("Hẹn trả kết quả", 16.5, Align::Center),
+            column("Chuyển xử lý", 15.0, Align::Left),
+            column("Ngày, giờ trả", 16.5, Align::Center),
             column(
                 "Kết quả (trước hạn/ đúng hạn/ quá hạn)",
                 12.0,
@@ -234,6 +237,7 @@ pub(crate) fn tracking_book(input: &TrackingBookInput, style: &Style) -> Result<
         rows,
         size_pt: style.table,
         padding_mm: 0.8,
+        min_row_lines: 1,
     })?;
     Ok(flow)
 }

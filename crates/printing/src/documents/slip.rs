@@ -190,6 +190,7 @@ pub(crate) fn lay_out(
         rows,
         size_pt: style.table,
         padding_mm: if narrow { 0.8 } else { 1.2 },
+        min_row_lines: 1,
     })?;
     flow.space(1.5);
     flow.paragraph(
@@ -218,7 +219,7 @@ pub(crate) fn lay_out(
             .label(FaceKind::Regular, "4. Thời gian nhận hồ sơ: ")
             .field(
                 FaceKind::Regular,
-                text::time_and_date(&input.received_at),
+                text::time_and_date_kept(&input.received_at),
                 "received at",
             ),
     )?;
@@ -229,7 +230,11 @@ pub(crate) fn lay_out(
                 FaceKind::Regular,
                 "5. Thời gian trả kết quả giải quyết hồ sơ: ",
             )
-            .field(FaceKind::Bold, text::time_and_date(&input.due_at), "due at"),
+            .field(
+                FaceKind::Bold,
+                text::time_and_date_kept(&input.due_at),
+                "due at",
+            ),
     )?;
     flow.paragraph(
         &style

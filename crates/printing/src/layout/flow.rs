@@ -179,6 +179,8 @@ pub struct Table {
     pub size_pt: f32,
     /// Inner padding of a cell.
     pub padding_mm: f32,
+    /// Lines every row is at least tall (room for handwritten signatures).
+    pub min_row_lines: usize,
 }
 
 /// Page geometry.
@@ -752,7 +754,13 @@ impl Flow {
                 let words = measure_words(spans, table.size_pt)?;
                 cells.push(wrap(words, inner(i).1, inner(i).1, table.size_pt)?);
             }
-            let total = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+            let total = cells
+                .iter()
+                .map(Vec::len)
+                .max()
+                .unwrap_or(0)
+                .max(table.min_row_lines)
+                .max(1);
             let mut done = 0;
             while done < total {
                 let remaining = total - done;

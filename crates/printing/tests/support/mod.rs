@@ -199,6 +199,8 @@ pub fn redact_dates(doc: &mut LaidOutDocument) {
 }
 
 fn redact(text: &str) -> String {
+    // Layout keeps "14 giờ 30 phút" together with no-break spaces.
+    let text = text.replace('\u{a0}', " ");
     let words: Vec<&str> = text.split(' ').collect();
     let mut out = Vec::with_capacity(words.len());
     let mut i = 0;
