@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod code;
 pub mod dossier;
 pub mod letter;
+pub mod lunar;
 pub mod procedure;
 pub mod satisfaction;
 pub mod status;
