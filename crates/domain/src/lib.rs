@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod calendar;
 pub mod catalog;
 pub mod code;
 pub mod dossier;

@@ -1,6 +1,6 @@
 //! The Vietnamese lunisolar calendar (âm lịch), computed astronomically for the UTC+7 meridian.
 //!
-//! Two public holidays follow it (Bộ luật Lao động 2019 art. 112.1.b and 112.1.c): Tết Nguyên đán
+//! Two public holidays follow it (Bộ luật Lao động 2019 art. 112.1.b and 112.1.e): Tết Nguyên đán
 //! (1/1 lunar, plus the last day of the lunar year) and Giỗ Tổ Hùng Vương (10/3 lunar).
 //!
 //! The rules of the calendar, as used in Vietnam since 1968 (when it moved from the Beijing
@@ -109,7 +109,7 @@ pub fn tet(year: i32) -> Result<NaiveDate, LunarError> {
 }
 
 /// Giỗ Tổ Hùng Vương: the solar date of 10/3 (the regular, non-leap month 3) of lunar year
-/// `year` (Bộ luật Lao động 2019 art. 112.1.c).
+/// `year` (Bộ luật Lao động 2019 art. 112.1.e).
 pub fn hung_kings_day(year: i32) -> Result<NaiveDate, LunarError> {
     lunar_to_solar(LunarDate {
         year,
@@ -187,13 +187,13 @@ pub fn solar_to_lunar(date: NaiveDate) -> Result<LunarDate, LunarError> {
 /// Converts a Vietnamese lunar date to the solar (Gregorian) date.
 pub fn lunar_to_solar(date: LunarDate) -> Result<NaiveDate, LunarError> {
     check_year(date.year)?;
-    check_year(date.year + 1)?;
     // Months 1..=10 sit in the sui ending in the same Gregorian year, 11 and 12 in the next.
     let sui_end = if date.month >= 11 {
         date.year + 1
     } else {
         date.year
     };
+    check_year(sui_end)?;
     let month = sui_months(sui_end)
         .into_iter()
         .find(|month| {

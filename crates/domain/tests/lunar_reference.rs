@@ -1,7 +1,7 @@
 //! Independent check of `domain::lunar` against another implementation of the Vietnamese
 //! (UTC+7) lunar calendar: the PyPI package `vnlunar`, read in its table mode by
 //! `scripts/lunar_reference.py`. Every lunar month of 1990–2100 is compared, so Tết
-//! (Bộ luật Lao động 2019 art. 112.1.b) and Giỗ Tổ Hùng Vương (art. 112.1.c) are checked for
+//! (Bộ luật Lao động 2019 art. 112.1.b) and Giỗ Tổ Hùng Vương (art. 112.1.e) are checked for
 //! every year the app's holiday calendar must cover.
 //!
 //! The test fails, it does not skip, when the reference environment is missing: a silently
