@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod code;
 pub mod dossier;
+pub mod due;
 pub mod letter;
 pub mod lunar;
 pub mod procedure;
