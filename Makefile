@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 # The independent lunar-calendar implementation the calendar tests compare against.
-export LUNAR_REF_PKG := lunar-vn==1.4.0
+export LUNAR_REF_PKG := vnlunar==1.0.5
 
 .PHONY: run test deps ui lint test-rust test-ui e2e bench fmt
 

@@ -46,10 +46,12 @@ fn check(field: CitizenField, value: &str) -> Result<String, AppError> {
     };
     match field {
         CitizenField::Name => normalize_name(value).map_err(refused),
-        CitizenField::IdNumber => {
-            PersonalIdNumber::parse(value, None).map(|n| n.as_str().to_string()).map_err(refused)
-        }
-        CitizenField::Phone => PhoneNumber::parse(value).map(|p| p.as_str().to_string()).map_err(refused),
+        CitizenField::IdNumber => PersonalIdNumber::parse(value, None)
+            .map(|n| n.as_str().to_string())
+            .map_err(refused),
+        CitizenField::Phone => PhoneNumber::parse(value)
+            .map(|p| p.as_str().to_string())
+            .map_err(refused),
         CitizenField::Address => normalize_address(value).map_err(refused),
     }
 }
@@ -65,12 +67,13 @@ pub fn validate_field(field: CitizenField, value: &str) -> Option<FieldIssue> {
 /// The citizen with every field tidied (NFC, spaces) and checked; optional fields left empty
 /// become absent.
 pub fn normalize(citizen: &Citizen) -> Result<Citizen, AppError> {
-    let optional = |field: CitizenField, value: &Option<String>| -> Result<Option<String>, AppError> {
-        match value.as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some(text) => check(field, text).map(Some),
-        }
-    };
+    let optional =
+        |field: CitizenField, value: &Option<String>| -> Result<Option<String>, AppError> {
+            match value.as_deref().map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(text) => check(field, text).map(Some),
+            }
+        };
     Ok(Citizen {
         name: check(CitizenField::Name, &citizen.name)?,
         id_number: optional(CitizenField::IdNumber, &citizen.id_number)?,

@@ -117,7 +117,9 @@ pub struct Counter {
 
 impl std::fmt::Debug for Counter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Counter").field("data_dir", &self.data_dir).finish_non_exhaustive()
+        f.debug_struct("Counter")
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -146,7 +148,9 @@ fn write_key(path: &Path, key: &StoreKey) -> Result<(), AppError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).map_err(|e| io_error("cannot create", path, e))?;
+    let mut file = options
+        .open(path)
+        .map_err(|e| io_error("cannot create", path, e))?;
     file.write_all(key.to_hex().as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| io_error("cannot write", path, e))
@@ -161,15 +165,25 @@ fn read_key(data_dir: &Path) -> Result<StoreKey, AppError> {
 fn default_working_hours() -> Vec<WorkingPeriod> {
     let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("valid time");
     vec![
-        WorkingPeriod { start: at(7, 30), end: at(11, 30) },
-        WorkingPeriod { start: at(13, 30), end: at(17, 0) },
+        WorkingPeriod {
+            start: at(7, 30),
+            end: at(11, 30),
+        },
+        WorkingPeriod {
+            start: at(13, 30),
+            end: at(17, 0),
+        },
     ]
 }
 
 impl Counter {
     /// Sets up a new counter in `data_dir`: a fresh encrypted database, its key, the commune's
     /// settings and clerks. Refuses a folder that already holds one.
-    pub fn init(data_dir: &Path, input: &InitInput, clock: Box<dyn Clock>) -> Result<Counter, AppError> {
+    pub fn init(
+        data_dir: &Path,
+        input: &InitInput,
+        clock: Box<dyn Clock>,
+    ) -> Result<Counter, AppError> {
         if is_initialised(data_dir) {
             return Err(AppError::new(
                 ErrorCode::AlreadyInitialised,
@@ -178,7 +192,11 @@ impl Counter {
         }
         let required = |field: &'static str, value: &str| {
             if value.trim().is_empty() {
-                Err(AppError::invalid(field, "required", format!("{field} is required")))
+                Err(AppError::invalid(
+                    field,
+                    "required",
+                    format!("{field} is required"),
+                ))
             } else {
                 Ok(value.trim().to_string())
             }
@@ -204,7 +222,8 @@ impl Counter {
         if key_path.exists() {
             // A key without a database is left from a set-up that failed before the database
             // was created; nothing can be encrypted with it yet.
-            std::fs::remove_file(&key_path).map_err(|e| io_error("cannot replace", &key_path, e))?;
+            std::fs::remove_file(&key_path)
+                .map_err(|e| io_error("cannot replace", &key_path, e))?;
         }
         write_key(&key_path, &key)?;
         let now = clock.now();
@@ -218,7 +237,11 @@ impl Counter {
         };
         store.save_settings(&settings, now)?;
         for (index, full_name) in clerks.into_iter().enumerate() {
-            let clerk = Clerk { id: format!("clerk-{}", index + 1), full_name, active: true };
+            let clerk = Clerk {
+                id: format!("clerk-{}", index + 1),
+                full_name,
+                active: true,
+            };
             store.save_clerk(&clerk, now)?;
         }
         Counter::from_store(store, clock, data_dir)
@@ -229,15 +252,27 @@ impl Counter {
         if !is_initialised(data_dir) {
             return Err(AppError::new(
                 ErrorCode::NotInitialised,
-                format!("no counter in {}: run `motcua init` first", data_dir.display()),
+                format!(
+                    "no counter in {}: run `motcua init` first",
+                    data_dir.display()
+                ),
             ));
         }
         let key = read_key(data_dir)?;
-        let store = Store::open(&data_dir.join(DATABASE_FILE), &key, &Default::default(), clock.now())?;
+        let store = Store::open(
+            &data_dir.join(DATABASE_FILE),
+            &key,
+            &Default::default(),
+            clock.now(),
+        )?;
         Counter::from_store(store, clock, data_dir)
     }
 
-    fn from_store(store: Store, clock: Box<dyn Clock>, data_dir: &Path) -> Result<Counter, AppError> {
+    fn from_store(
+        store: Store,
+        clock: Box<dyn Clock>,
+        data_dir: &Path,
+    ) -> Result<Counter, AppError> {
         Ok(Counter {
             store,
             clock,
@@ -279,7 +314,9 @@ impl Counter {
 
     /// The commune's settings.
     pub fn settings(&self) -> Result<CommuneSettings, AppError> {
-        self.store.settings()?.ok_or_else(|| AppError::new(ErrorCode::NotInitialised, "no settings"))
+        self.store
+            .settings()?
+            .ok_or_else(|| AppError::new(ErrorCode::NotInitialised, "no settings"))
     }
 
     /// The counter's clerks.
@@ -331,7 +368,11 @@ impl Counter {
                 AppError::invalid(
                     "procedure",
                     "procedure_unknown",
-                    format!("no procedure {} in force on {}", input.procedure, received_at.date_naive()),
+                    format!(
+                        "no procedure {} in force on {}",
+                        input.procedure,
+                        received_at.date_naive()
+                    ),
                 )
             })?
             .clone();
@@ -340,18 +381,28 @@ impl Counter {
             .documents
             .into_iter()
             .map(|document| match document {
-                DocumentInput::Name(name) => {
-                    ReceivedDocument { name, form: DocumentForm::Copy, count: 1 }
-                }
+                DocumentInput::Name(name) => ReceivedDocument {
+                    name,
+                    form: DocumentForm::Copy,
+                    count: 1,
+                },
                 DocumentInput::Full(document) => document,
             })
             .collect();
         if documents.is_empty() {
-            return Err(AppError::invalid("documents", "documents_required", "no document received"));
+            return Err(AppError::invalid(
+                "documents",
+                "documents_required",
+                "no document received",
+            ));
         }
         for document in &documents {
             if document.name.trim().is_empty() || document.count == 0 {
-                return Err(AppError::invalid("documents", "document_invalid", "a document has no name or count"));
+                return Err(AppError::invalid(
+                    "documents",
+                    "document_invalid",
+                    "a document has no name or count",
+                ));
             }
             domain::validation::normalize_address(&document.name)
                 .map_err(|e| AppError::invalid("documents", e.code(), e.to_string()))?;
@@ -360,7 +411,11 @@ impl Counter {
             Some(id) => id,
             None => self.default_clerk()?,
         };
-        let due_at = domain::due::due_at(received_at, procedure.processing_time.standard, &self.calendar);
+        let due_at = domain::due::due_at(
+            received_at,
+            procedure.processing_time.standard,
+            &self.calendar,
+        );
         let new = NewDossier {
             code: self.next_code(received_at)?,
             procedure_code: procedure.code.clone(),
@@ -392,7 +447,7 @@ impl Counter {
         let dossiers = match filter {
             ListFilter::DueWithin(days) => {
                 let horizon = domain::due::working_day_horizon(now, *days, &self.calendar);
-                self.store.due_between(now, horizon, LIST_LIMIT)?
+                self.store.due_between(now, horizon)?
             }
             ListFilter::Overdue => self.store.overdue(now, LIST_LIMIT)?,
             ListFilter::Status(status) => self.store.by_status(*status, LIST_LIMIT)?,
@@ -406,12 +461,23 @@ impl Counter {
         let end_of_today = domain::due::working_day_horizon(now, 0, &self.calendar).max(now);
         let soon = domain::due::working_day_horizon(now, 2, &self.calendar);
         let overdue = self.list(&ListFilter::Overdue)?;
-        let upcoming = self.store.due_between(now, soon, LIST_LIMIT)?;
-        let mut board = Board { overdue, apology_due: vec![], due_today: vec![], due_soon: vec![] };
+        let upcoming = self.store.due_between(now, soon)?;
+        let mut board = Board {
+            overdue,
+            apology_due: vec![],
+            due_today: vec![],
+            due_soon: vec![],
+        };
         for dossier in upcoming {
             let view = self.view(dossier);
-            let Some(due) = view.dossier.due_at else { continue };
-            if !view.dossier.extended && domain::due::is_apology_due(now, due, &self.calendar) {
+            let Some(due) = view.dossier.due_at else {
+                continue;
+            };
+            let apology_window = view.apology_deadline.is_some();
+            if apology_window
+                && !view.dossier.extended
+                && domain::due::is_apology_due(now, due, &self.calendar)
+            {
                 board.apology_due.push(view.clone());
             }
             if due <= end_of_today {
@@ -426,7 +492,12 @@ impl Counter {
     /// Search as the clerk types: dossier code, identification number, phone, or the name
     /// without diacritics.
     pub fn search(&self, text: &str) -> Result<Vec<DossierView>, AppError> {
-        Ok(self.store.search(text, 50)?.into_iter().map(|d| self.view(d)).collect())
+        Ok(self
+            .store
+            .search(text, 50)?
+            .into_iter()
+            .map(|d| self.view(d))
+            .collect())
     }
 
     /// Moves a dossier by the status machine of the domain (NĐ 118 art. 19, 21) and records the
@@ -446,10 +517,17 @@ impl Counter {
             ClockEffect::Unchanged | ClockEffect::Ended => dossier.due_at,
             ClockEffect::Suspended => None,
             ClockEffect::Restarted => {
-                let procedure = self.catalog.procedure_at(&dossier.procedure_code, at.date_naive());
+                let procedure = self
+                    .catalog
+                    .procedure_at(&dossier.procedure_code, at.date_naive());
                 let limit = procedure
                     .map(|p| p.processing_time.standard)
-                    .ok_or_else(|| AppError::new(ErrorCode::ReferenceData, "procedure no longer in the catalogue"))?;
+                    .ok_or_else(|| {
+                        AppError::new(
+                            ErrorCode::ReferenceData,
+                            "procedure no longer in the catalogue",
+                        )
+                    })?;
                 Some(domain::due::due_at(at, limit, &self.calendar))
             }
             ClockEffect::Rescheduled { new_due_at } => Some(*new_due_at),
@@ -492,12 +570,19 @@ impl Counter {
 
     pub(crate) fn view(&self, dossier: store::Dossier) -> DossierView {
         let state = state_of(&dossier);
+        // A processing time of one working day or less leaves no day for an apology before
+        // the due date: such a dossier shows as overdue when late, not as "apology due".
         let apology_deadline = match (dossier.due_at, dossier.status.is_final()) {
-            (Some(due), false) => Some(domain::due::apology_deadline(due, &self.calendar)),
+            (Some(due), false) => Some(domain::due::apology_deadline(due, &self.calendar))
+                .filter(|deadline| *deadline > dossier.received_at),
             _ => None,
         };
         let allowed_actions = allowed_actions(&state);
-        DossierView { dossier, apology_deadline, allowed_actions }
+        DossierView {
+            dossier,
+            apology_deadline,
+            allowed_actions,
+        }
     }
 }
 
@@ -517,10 +602,16 @@ fn allowed_actions(state: &DossierState) -> Vec<&'static str> {
     let later = state.due_at.map(|due| due + chrono::Duration::days(1));
     let mut candidates = vec![
         Action::StartProcessing,
-        Action::RequestSupplement { reason: reason.clone() },
+        Action::RequestSupplement {
+            reason: reason.clone(),
+        },
         Action::Resubmit,
-        Action::Refuse { reason: reason.clone() },
-        Action::Stop { reason: reason.clone() },
+        Action::Refuse {
+            reason: reason.clone(),
+        },
+        Action::Stop {
+            reason: reason.clone(),
+        },
         Action::ResultReady,
         Action::Return,
         Action::Close,

@@ -74,12 +74,22 @@ pub struct AppError {
 impl AppError {
     /// An error of the given code.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, field: None, rule: None, message: message.into() }
+        Self {
+            code,
+            field: None,
+            rule: None,
+            message: message.into(),
+        }
     }
 
     /// A validation failure of `field` by the rule `rule`.
     pub fn invalid(field: &'static str, rule: &'static str, message: impl Into<String>) -> Self {
-        Self { code: ErrorCode::Validation, field: Some(field), rule: Some(rule), message: message.into() }
+        Self {
+            code: ErrorCode::Validation,
+            field: Some(field),
+            rule: Some(rule),
+            message: message.into(),
+        }
     }
 }
 

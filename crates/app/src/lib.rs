@@ -8,6 +8,7 @@ pub mod clock;
 pub mod counter;
 pub mod deadlines;
 pub mod error;
+pub mod print;
 pub mod reference;
 pub mod satisfaction;
 
@@ -26,9 +27,13 @@ pub struct About {
     pub procedures: usize,
 }
 
-/// The version and the size of the shipped catalogue.
-pub fn about() -> Result<About, AppError> {
-    Ok(About { version: env!("CARGO_PKG_VERSION"), procedures: reference::procedure_count()? })
+/// The version and the number of procedures in force today.
+pub fn about(clock: &dyn Clock) -> Result<About, AppError> {
+    let today = clock.now().date_naive();
+    Ok(About {
+        version: env!("CARGO_PKG_VERSION"),
+        procedures: reference::procedure_count(today)?,
+    })
 }
 
 /// The store's record of early / on time / late, from the domain's classification.
@@ -48,7 +53,10 @@ pub fn default_data_dir() -> Option<std::path::PathBuf> {
     } else {
         std::env::var_os("XDG_DATA_HOME")
             .map(std::path::PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".local/share")))
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .map(|home| std::path::Path::new(&home).join(".local/share"))
+            })
     };
     base.map(|dir| dir.join("motcua"))
 }

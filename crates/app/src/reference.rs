@@ -17,7 +17,10 @@ pub const SHIPPED_SCHEDULES: [&str; 2] = [
 ];
 
 fn broken(what: &str, error: impl std::fmt::Display) -> AppError {
-    AppError::new(ErrorCode::ReferenceData, format!("shipped {what} is invalid: {error}"))
+    AppError::new(
+        ErrorCode::ReferenceData,
+        format!("shipped {what} is invalid: {error}"),
+    )
 }
 
 /// The shipped procedure catalogue.
@@ -35,10 +38,13 @@ pub fn shipped_schedules() -> Result<Vec<OfficialSchedule>, AppError> {
 
 /// The working calendar with the default working hours and the shipped schedules.
 pub fn shipped_calendar() -> Result<WorkingCalendar, AppError> {
-    Ok(WorkingCalendar::new(WorkingHours::default(), shipped_schedules()?))
+    Ok(WorkingCalendar::new(
+        WorkingHours::default(),
+        shipped_schedules()?,
+    ))
 }
 
-/// How many procedures the shipped catalogue lists.
-pub fn procedure_count() -> Result<usize, AppError> {
-    Ok(shipped_catalog()?.len())
+/// How many procedures of the shipped catalogue are in force on `on`.
+pub fn procedure_count(on: chrono::NaiveDate) -> Result<usize, AppError> {
+    Ok(shipped_catalog()?.in_force_on(on).count())
 }

@@ -11,7 +11,11 @@ use chrono::{DateTime, FixedOffset};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "motcua", version, about = "Một Cửa: the commune one-stop counter, headless")]
+#[command(
+    name = "motcua",
+    version,
+    about = "Một Cửa: the commune one-stop counter, headless"
+)]
 struct Cli {
     /// The counter's data folder (default: $MOTCUA_DATA_DIR, else the platform's data folder).
     #[arg(long, global = true, env = "MOTCUA_DATA_DIR")]
@@ -83,6 +87,10 @@ enum Command {
         #[arg(long = "criterion")]
         criteria: Vec<String>,
     },
+    /// Print a dossier's form or letter (slip, slip-a5, receipt, supplement, refusal, apology,
+    /// stop, control, thanks, congrats, condolence) to a PDF, or the tracking book
+    /// (`print book --from DATE --to DATE`).
+    Print(PrintArgs),
     /// Copy the live database to FILE (online backup).
     Backup {
         /// The backup file to write.
@@ -163,22 +171,64 @@ struct TransitionArgs {
     at: Option<String>,
 }
 
+#[derive(Args)]
+struct PrintArgs {
+    /// What to print: a form or letter kind, or `book`.
+    kind: String,
+    /// The dossier code (not for `book`).
+    code: Option<String>,
+    /// The PDF file to write.
+    #[arg(short = 'o', long = "output")]
+    output: PathBuf,
+    /// For `book`: the first day of receipt, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// For `book`: the last day of receipt, YYYY-MM-DD.
+    #[arg(long)]
+    to: Option<String>,
+    /// For congrats and condolence: the child, spouse or deceased the letter names.
+    #[arg(long)]
+    subject: Option<String>,
+}
+
+fn parse_date(field: &'static str, text: Option<&str>) -> Result<chrono::NaiveDate, AppError> {
+    let text =
+        text.ok_or_else(|| AppError::invalid(field, "required", format!("--{field} is required")))?;
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        AppError::invalid(
+            field,
+            "date",
+            format!("{text:?} is not a date like 2026-02-13"),
+        )
+    })
+}
+
 fn parse_instant(field: &'static str, text: &str) -> Result<DateTime<FixedOffset>, AppError> {
     DateTime::parse_from_rfc3339(text).map_err(|_| {
-        AppError::invalid(field, "rfc3339", format!("{text:?} is not an RFC 3339 date-time like 2026-02-13T14:30:00+07:00"))
+        AppError::invalid(
+            field,
+            "rfc3339",
+            format!("{text:?} is not an RFC 3339 date-time like 2026-02-13T14:30:00+07:00"),
+        )
     })
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), AppError> {
+    use std::io::Write;
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
-    println!("{text}");
+    // A reader that stops early (`| head`) is not an error of ours.
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
     Ok(())
 }
 
 fn data_dir(cli_value: Option<PathBuf>) -> Result<PathBuf, AppError> {
     cli_value.or_else(app::default_data_dir).ok_or_else(|| {
-        AppError::invalid("data_dir", "required", "no data folder: pass --data-dir or set MOTCUA_DATA_DIR")
+        AppError::invalid(
+            "data_dir",
+            "required",
+            "no data folder: pass --data-dir or set MOTCUA_DATA_DIR",
+        )
     })
 }
 
@@ -211,7 +261,10 @@ fn action_of(args: &TransitionArgs) -> Result<Action, AppError> {
             let text = args.new_due.as_deref().ok_or_else(|| {
                 AppError::invalid("new_due", "required", "extend needs --new-due")
             })?;
-            Action::Extend { reason: reason(), new_due_at: parse_instant("new_due", text)? }
+            Action::Extend {
+                reason: reason(),
+                new_due_at: parse_instant("new_due", text)?,
+            }
         }
         TransitionAction::ResultReady => Action::ResultReady,
         TransitionAction::Return => Action::Return,
@@ -229,10 +282,19 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 (None, Some(days)) => app::deadlines::DueRequest::WorkingDays(days),
                 (None, None) => app::deadlines::DueRequest::SameDay,
             };
-            println!("{}", app::deadlines::due_at(received, &request)?.to_rfc3339());
+            println!(
+                "{}",
+                app::deadlines::due_at(received, &request)?.to_rfc3339()
+            );
             Ok(())
         }
-        Command::Init { commune_code, commune_name, counter, counter_prefix, clerks } => {
+        Command::Init {
+            commune_code,
+            commune_name,
+            counter,
+            counter_prefix,
+            clerks,
+        } => {
             let dir = data_dir(cli.data_dir)?;
             let input = app::InitInput {
                 commune_code,
@@ -268,8 +330,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 app::ListFilter::Overdue
             } else {
                 let status = args.status.unwrap_or_default();
-                let parsed = serde_json::from_value(serde_json::Value::String(status.replace('-', "_")))
-                    .map_err(|_| AppError::invalid("status", "status_unknown", format!("unknown status {status:?}")))?;
+                let parsed =
+                    serde_json::from_value(serde_json::Value::String(status.replace('-', "_")))
+                        .map_err(|_| {
+                            AppError::invalid(
+                                "status",
+                                "status_unknown",
+                                format!("unknown status {status:?}"),
+                            )
+                        })?;
                 app::ListFilter::Status(parsed)
             };
             print_json(&open(&data_dir(cli.data_dir)?)?.list(&filter)?)
@@ -277,14 +346,42 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Search { text } => print_json(&open(&data_dir(cli.data_dir)?)?.search(&text)?),
         Command::Transition(args) => {
             let action = action_of(&args)?;
-            let at = args.at.as_deref().map(|text| parse_instant("at", text)).transpose()?;
+            let at = args
+                .at
+                .as_deref()
+                .map(|text| parse_instant("at", text))
+                .transpose()?;
             let mut counter = open(&data_dir(cli.data_dir)?)?;
             print_json(&counter.transition(&args.code, action, at, None)?)
         }
-        Command::Tap { level, dossier, criteria } => {
+        Command::Tap {
+            level,
+            dossier,
+            criteria,
+        } => {
             let mut counter = open(&data_dir(cli.data_dir)?)?;
-            let input = app::TapInput { level, criteria, dossier_code: dossier, clerk_id: None };
+            let input = app::TapInput {
+                level,
+                criteria,
+                dossier_code: dossier,
+                clerk_id: None,
+            };
             print_json(&counter.record_tap(&input)?)
+        }
+        Command::Print(args) => {
+            let mut counter = open(&data_dir(cli.data_dir)?)?;
+            let printed = if args.kind == "book" {
+                let from = parse_date("from", args.from.as_deref())?;
+                let to = parse_date("to", args.to.as_deref())?;
+                counter.print_book(from, to, &args.output)?
+            } else {
+                let kind = app::print::PrintKind::parse(&args.kind)?;
+                let code = args.code.ok_or_else(|| {
+                    AppError::invalid("code", "required", "the dossier code is required")
+                })?;
+                counter.print(kind, &code, args.subject.as_deref(), &args.output)?
+            };
+            print_json(&printed)
         }
         Command::Backup { file } => {
             open(&data_dir(cli.data_dir)?)?.backup(&file)?;
