@@ -22,14 +22,22 @@ impl Driver {
         let port = free_port();
         let native_port = free_port();
         let child = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("tauri-driver is on PATH (make deps installs it into .tools/bin)");
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         Driver { child, port }
@@ -59,7 +67,10 @@ impl Driver {
             .as_str()
             .unwrap_or_else(|| panic!("no session id in {reply}"))
             .to_string();
-        Session { http, url: format!("{base}/session/{id}") }
+        Session {
+            http,
+            url: format!("{base}/session/{id}"),
+        }
     }
 }
 
@@ -89,7 +100,10 @@ impl Session {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let reply: Value = request.send().and_then(|r| r.json()).expect("WebDriver reply");
+        let reply: Value = request
+            .send()
+            .and_then(|r| r.json())
+            .expect("WebDriver reply");
         if let Some(error) = reply["value"]["error"].as_str() {
             panic!("WebDriver {path}: {error}: {}", reply["value"]["message"]);
         }
@@ -98,7 +112,10 @@ impl Session {
 
     /// The document title.
     pub fn title(&self) -> String {
-        self.call(reqwest::Method::GET, "/title", None).as_str().unwrap_or_default().to_string()
+        self.call(reqwest::Method::GET, "/title", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Finds an element by CSS selector, waiting up to `timeout` for it to appear.
@@ -107,15 +124,24 @@ impl Session {
         loop {
             let mut request = self.http.post(format!("{}/element", self.url));
             request = request.json(&json!({"using": "css selector", "value": css}));
-            let reply: Value = request.send().and_then(|r| r.json()).expect("WebDriver reply");
+            let reply: Value = request
+                .send()
+                .and_then(|r| r.json())
+                .expect("WebDriver reply");
             if let Some(obj) = reply["value"].as_object() {
                 if let Some(id) = obj.values().next().and_then(Value::as_str) {
                     if !obj.contains_key("error") {
-                        return Element { session: self, id: id.to_string() };
+                        return Element {
+                            session: self,
+                            id: id.to_string(),
+                        };
                     }
                 }
             }
-            assert!(Instant::now() < deadline, "no element matches {css}: {reply}");
+            assert!(
+                Instant::now() < deadline,
+                "no element matches {css}: {reply}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -128,7 +154,10 @@ impl Session {
             if text.contains(needle) {
                 return text;
             }
-            assert!(Instant::now() < deadline, "{css} says {text:?}, never {needle:?}");
+            assert!(
+                Instant::now() < deadline,
+                "{css} says {text:?}, never {needle:?}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -159,18 +188,24 @@ impl Element<'_> {
     /// Its visible text.
     pub fn text(&self) -> String {
         let path = format!("/element/{}/text", self.id);
-        self.session.call(reqwest::Method::GET, &path, None).as_str().unwrap_or_default().to_string()
+        self.session
+            .call(reqwest::Method::GET, &path, None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Clicks it.
     pub fn click(&self) {
         let path = format!("/element/{}/click", self.id);
-        self.session.call(reqwest::Method::POST, &path, Some(json!({})));
+        self.session
+            .call(reqwest::Method::POST, &path, Some(json!({})));
     }
 
     /// Types text into it.
     pub fn send_keys(&self, text: &str) {
         let path = format!("/element/{}/value", self.id);
-        self.session.call(reqwest::Method::POST, &path, Some(json!({"text": text})));
+        self.session
+            .call(reqwest::Method::POST, &path, Some(json!({"text": text})));
     }
 }

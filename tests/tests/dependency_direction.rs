@@ -27,7 +27,10 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ),
         ("motcua-cli", &["motcua-app"][..]),
         ("motcua-desktop", &["motcua-app"][..]),
-        ("motcua-server", &["motcua-domain", "motcua-sync-protocol"][..]),
+        (
+            "motcua-server",
+            &["motcua-domain", "motcua-sync-protocol"][..],
+        ),
         ("motcua-fault-proxy", &[][..]),
         ("motcua-system-tests", &[][..]),
     ])
@@ -35,11 +38,21 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
 
 fn workspace_metadata() -> Value {
     let output = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).expect("metadata is JSON")
 }
 
@@ -67,7 +80,10 @@ fn every_workspace_crate_has_a_place_in_the_layering() {
     let rules = allowed();
     for package in metadata["packages"].as_array().expect("packages") {
         let name = package["name"].as_str().unwrap_or_default();
-        assert!(rules.contains_key(name), "{name} is new: give it a layer in this test");
+        assert!(
+            rules.contains_key(name),
+            "{name} is new: give it a layer in this test"
+        );
     }
 }
 
@@ -79,19 +95,33 @@ fn dependencies_point_one_way_from_hosts_to_domain() {
         if kind == "dev" {
             continue;
         }
-        let ok = rules.get(from.as_str()).is_some_and(|allowed| allowed.contains(&to.as_str()));
+        let ok = rules
+            .get(from.as_str())
+            .is_some_and(|allowed| allowed.contains(&to.as_str()));
         if !ok {
             wrong.push(format!("{from} -> {to}"));
         }
     }
-    assert!(wrong.is_empty(), "dependencies against the one-way direction: {wrong:?}");
+    assert!(
+        wrong.is_empty(),
+        "dependencies against the one-way direction: {wrong:?}"
+    );
 }
 
 #[test]
 fn domain_has_no_io_crates() {
     // The domain crate is pure: no database, HTTP, PDF or async runtime may reach it.
     let output = Command::new(env!("CARGO"))
-        .args(["tree", "-p", "motcua-domain", "-e", "normal", "--prefix", "none", "--offline"])
+        .args([
+            "tree",
+            "-p",
+            "motcua-domain",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo tree runs");
@@ -99,5 +129,8 @@ fn domain_has_no_io_crates() {
     for forbidden in ["rusqlite", "reqwest", "printpdf", "tokio", "axum", "tauri"] {
         assert!(!tree.contains(forbidden), "domain depends on {forbidden}");
     }
-    assert!(tree.contains("motcua-domain"), "cargo tree printed the domain crate: {tree}");
+    assert!(
+        tree.contains("motcua-domain"),
+        "cargo tree printed the domain crate: {tree}"
+    );
 }

@@ -6,7 +6,10 @@ use std::time::Duration;
 
 fn app_binary() -> std::path::PathBuf {
     let binary = repo_root().join("target/debug/motcua-desktop");
-    assert!(binary.exists(), "build the app first: cargo build -p motcua-desktop");
+    assert!(
+        binary.exists(),
+        "build the app first: cargo build -p motcua-desktop"
+    );
     binary
 }
 
@@ -20,7 +23,10 @@ fn app_window_opens_and_the_ui_reaches_the_core() {
     let session = driver.session(&app_binary(), &[("MOTCUA_DATA_DIR", &data_dir_text)]);
     assert_eq!(session.title(), "Một Cửa");
     let status = session.wait_for_text("[data-testid=status]", "Sẵn sàng", Duration::from_secs(20));
-    assert!(status.contains("thủ tục"), "status bar names the catalogue: {status}");
+    assert!(
+        status.contains("thủ tục"),
+        "status bar names the catalogue: {status}"
+    );
     session.screenshot(&artifacts_dir("e2e").join("01-shell.png"));
     session.quit();
 }
