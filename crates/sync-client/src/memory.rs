@@ -191,3 +191,28 @@ impl Outbox for MemoryOutbox {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sync_protocol::synthetic::SyntheticCounter;
+
+    /// The reference outbox refuses an ack beyond its last seq and never lowers an ack: the
+    /// invariant "no ack runs ahead of committed data" the store must keep too (sync.md §4).
+    #[test]
+    fn acks_never_run_ahead_or_go_back() {
+        let outbox = MemoryOutbox::new("dev", 1);
+        let seqs = outbox.append(SyntheticCounter::new(1, "X").wire_events(2, 1));
+        let last = *seqs.last().expect("events");
+        assert!(outbox.mark_acked(1, last + 1).is_err());
+        outbox.mark_acked(1, last).expect("ack");
+        outbox.mark_acked(1, 1).expect("lower ack is a no-op");
+        assert_eq!(outbox.acked_hwm(1).expect("hwm"), last);
+        assert_eq!(outbox.waiting().expect("waiting"), 0);
+        assert_eq!(
+            outbox.pending(1, 0, 1).expect("pending").len(),
+            1,
+            "acked rows stay for replay"
+        );
+    }
+}

@@ -397,3 +397,26 @@ fn run<O: Outbox + ?Sized>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Backoff doubles per failure, stays within [half, full] of the exponential step (jitter)
+    /// and never exceeds the cap (sync.md §1: retries must fire, but not in lockstep).
+    #[test]
+    fn backoff_is_exponential_jittered_and_capped() {
+        let config = SyncConfig::default();
+        for failures in 1..20u32 {
+            let step = config
+                .backoff_base
+                .saturating_mul(1 << (failures - 1).min(16))
+                .min(config.backoff_max);
+            let delay = backoff(&config, failures);
+            assert!(
+                delay >= step / 2 && delay <= step,
+                "{failures}: {delay:?} vs {step:?}"
+            );
+        }
+    }
+}
