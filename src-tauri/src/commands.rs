@@ -1,7 +1,164 @@
-//! Tauri commands: each one calls the `app` crate and nothing else.
+//! Tauri commands: each one locks the desk, calls one `app` function and returns its result.
+//! Arguments keep the snake_case names of the IPC contract (ui/src/lib/api/types.ts).
 
-/// The version and catalogue size shown in the status bar.
+use std::sync::Mutex;
+
+use app::citizen::{CitizenField, FieldIssue};
+use app::desk::{
+    Desk, DeskSettings, DossierDetail, DuePreview, PrintedFile, ProcedureSummary, SetupInput,
+    SetupStatus,
+};
+use app::{Action, AppError, DossierView, ErrorCode, IntakeInput, TapInput};
+use chrono::{DateTime, FixedOffset};
+use tauri::{Emitter, State};
+
+/// The desk behind both windows.
+pub struct DeskState(pub Mutex<Desk>);
+
+type Reply<T> = Result<T, AppError>;
+
+fn desk<'a>(state: &'a State<'_, DeskState>) -> Reply<std::sync::MutexGuard<'a, Desk>> {
+    state
+        .0
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Internal, "the desk lock was poisoned"))
+}
+
+#[derive(serde::Serialize, Clone)]
+struct ServeCitizen {
+    dossier_code: String,
+    clerk_id: Option<String>,
+}
+
+/// Tells the citizen-facing window which dossier and clerk the next tap belongs to.
+fn serve_citizen(app: &tauri::AppHandle, dossier: &DossierView) {
+    let payload = ServeCitizen {
+        dossier_code: dossier.dossier.code.clone(),
+        clerk_id: Some(dossier.dossier.clerk_id.clone()),
+    };
+    let _ = app.emit("serve-citizen", payload);
+}
+
 #[tauri::command]
-pub fn app_info() -> Result<app::About, app::AppError> {
-    app::about()
+pub fn app_info() -> Reply<app::About> {
+    app::about(&app::SystemClock)
+}
+
+#[tauri::command]
+pub fn setup_status(state: State<'_, DeskState>) -> Reply<SetupStatus> {
+    desk(&state)?.setup_status()
+}
+
+#[tauri::command]
+pub fn setup(state: State<'_, DeskState>, input: SetupInput) -> Reply<SetupStatus> {
+    desk(&state)?.setup(input)
+}
+
+#[tauri::command]
+pub fn list_procedures(state: State<'_, DeskState>, query: String) -> Reply<Vec<ProcedureSummary>> {
+    desk(&state)?.list_procedures(&query)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn preview_due(
+    state: State<'_, DeskState>,
+    procedure: String,
+    received_at: Option<DateTime<FixedOffset>>,
+) -> Reply<DuePreview> {
+    desk(&state)?.preview_due(&procedure, received_at)
+}
+
+#[tauri::command]
+pub fn validate_field(
+    state: State<'_, DeskState>,
+    field: CitizenField,
+    value: String,
+) -> Reply<Option<FieldIssue>> {
+    Ok(desk(&state)?.validate_field(field, &value))
+}
+
+#[tauri::command]
+pub fn intake(
+    app: tauri::AppHandle,
+    state: State<'_, DeskState>,
+    input: IntakeInput,
+) -> Reply<DossierView> {
+    let dossier = desk(&state)?.intake(input)?;
+    serve_citizen(&app, &dossier);
+    Ok(dossier)
+}
+
+#[tauri::command]
+pub fn board(state: State<'_, DeskState>) -> Reply<app::counter::Board> {
+    desk(&state)?.board()
+}
+
+#[tauri::command]
+pub fn dossier_detail(state: State<'_, DeskState>, code: String) -> Reply<DossierDetail> {
+    desk(&state)?.dossier_detail(&code)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn transition(
+    app: tauri::AppHandle,
+    state: State<'_, DeskState>,
+    code: String,
+    action: Action,
+    clerk_id: Option<String>,
+) -> Reply<DossierView> {
+    let dossier = desk(&state)?.transition(&code, action, clerk_id)?;
+    let _ = app.emit(
+        "dossier-changed",
+        serde_json::json!({"code": dossier.dossier.code}),
+    );
+    if dossier.dossier.status == app::DossierStatus::Returned {
+        serve_citizen(&app, &dossier);
+    }
+    Ok(dossier)
+}
+
+#[tauri::command]
+pub fn search(state: State<'_, DeskState>, text: String) -> Reply<Vec<DossierView>> {
+    desk(&state)?.search(&text)
+}
+
+#[tauri::command]
+pub fn print_document(
+    state: State<'_, DeskState>,
+    kind: String,
+    code: String,
+    subject: Option<String>,
+) -> Reply<PrintedFile> {
+    let kind = app::print::PrintKind::parse(&kind)?;
+    let printed = desk(&state)?.print_document(kind, &code, subject.as_deref())?;
+    app::print::hand_to_os(&printed.path)?;
+    Ok(printed)
+}
+
+#[tauri::command]
+pub fn record_tap(
+    state: State<'_, DeskState>,
+    input: TapInput,
+) -> Reply<app::satisfaction::TapRecorded> {
+    desk(&state)?.record_tap(&input)
+}
+
+#[tauri::command]
+pub fn sync_status(state: State<'_, DeskState>) -> Reply<app::desk::SyncStatus> {
+    desk(&state)?.sync_status()
+}
+
+#[tauri::command]
+pub fn sync_now(state: State<'_, DeskState>) -> Reply<app::desk::SyncStatus> {
+    desk(&state)?.sync_now()
+}
+
+#[tauri::command]
+pub fn settings(state: State<'_, DeskState>) -> Reply<DeskSettings> {
+    desk(&state)?.settings()
+}
+
+#[tauri::command]
+pub fn save_settings(state: State<'_, DeskState>, settings: DeskSettings) -> Reply<DeskSettings> {
+    desk(&state)?.save_settings(&settings)
 }

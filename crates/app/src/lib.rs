@@ -7,6 +7,7 @@ pub mod citizen;
 pub mod clock;
 pub mod counter;
 pub mod deadlines;
+pub mod desk;
 pub mod error;
 pub mod print;
 pub mod reference;
@@ -14,7 +15,7 @@ pub mod satisfaction;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use counter::{Counter, DossierView, InitInput, IntakeInput, ListFilter};
-pub use domain::dossier::Action;
+pub use domain::dossier::{Action, DossierStatus};
 pub use error::{AppError, ErrorCode};
 pub use satisfaction::TapInput;
 

@@ -615,3 +615,41 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         )
     })
 }
+
+/// Hands a saved PDF to the operating system to print: on Linux `lp` when CUPS has a default
+/// printer, else the default viewer (`xdg-open`), whose print dialog the clerk uses; on Windows
+/// the shell's "print" verb of the default PDF application. `MOTCUA_PRINT_ROUTE=save-only`
+/// keeps the file without printing (tests, counters without a printer).
+pub fn hand_to_os(path: &Path) -> Result<(), AppError> {
+    use std::process::{Command, Stdio};
+    if std::env::var("MOTCUA_PRINT_ROUTE").is_ok_and(|route| route == "save-only") {
+        return Ok(());
+    }
+    let spawned = if cfg!(windows) {
+        Command::new("powershell")
+            .args(["-NoProfile", "-Command", "Start-Process", "-FilePath"])
+            .arg(path)
+            .args(["-Verb", "Print"])
+            .spawn()
+    } else {
+        let has_default_printer = Command::new("lpstat").arg("-d").output().is_ok_and(|out| {
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains(':')
+        });
+        let mut command = if has_default_printer {
+            Command::new("lp")
+        } else {
+            Command::new("xdg-open")
+        };
+        command
+            .arg(path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+    };
+    spawned.map(|_| ()).map_err(|e| {
+        AppError::new(
+            ErrorCode::PrintFailed,
+            format!("cannot hand the PDF to the system: {e}"),
+        )
+    })
+}

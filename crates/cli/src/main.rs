@@ -91,6 +91,8 @@ enum Command {
     /// stop, control, thanks, congrats, condolence) to a PDF, or the tracking book
     /// (`print book --from DATE --to DATE`).
     Print(PrintArgs),
+    /// Check the whole database file (PRAGMA integrity_check).
+    Check,
     /// Copy the live database to FILE (online backup).
     Backup {
         /// The backup file to write.
@@ -382,6 +384,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 counter.print(kind, &code, args.subject.as_deref(), &args.output)?
             };
             print_json(&printed)
+        }
+        Command::Check => {
+            open(&data_dir(cli.data_dir)?)?.check()?;
+            print_json(&serde_json::json!({"integrity": "ok"}))
         }
         Command::Backup { file } => {
             open(&data_dir(cli.data_dir)?)?.backup(&file)?;
