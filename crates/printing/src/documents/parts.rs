@@ -266,8 +266,8 @@ pub(crate) fn header(
     flow.columns(&[
         Column {
             x_mm: 0.0,
-            // Keep a gutter so a long issuer wraps instead of touching the national name.
-            width_mm: style.left_column_mm - 3.0,
+            // Keep a small gutter so a long issuer wraps instead of touching the national name.
+            width_mm: style.left_column_mm * 0.97,
             blocks: issuer_blocks(style, body)?,
         },
         Column {

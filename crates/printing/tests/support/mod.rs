@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use printing::layout::{Item, LaidOutDocument};
@@ -239,8 +239,4 @@ fn redact(text: &str) -> String {
         i += 1;
     }
     out.join(" ")
-}
-
-pub fn png_path(rendered: &Rendered) -> &Path {
-    rendered.path.as_path()
 }
