@@ -495,7 +495,7 @@ impl Desk {
     }
 }
 
-/// The sync indicator's state.
+/// The sync indicator's state (also the payload of the desktop's `sync-status` event).
 #[derive(Debug, Clone, Serialize)]
 pub struct SyncStatus {
     /// `online`, `offline`, `syncing` or `not_enrolled`.
@@ -505,24 +505,46 @@ pub struct SyncStatus {
     /// When the last sync finished without error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_success: Option<String>,
+    /// Where the sync in progress stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<crate::sync::ProgressView>,
+    /// Server time minus local time at the last contact; the UI warns beyond 300 s (sync.md §3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock_skew_seconds: Option<f64>,
 }
 
 impl Desk {
-    /// The sync indicator's state.
+    /// The sync indicator's state, from the credential, the last recorded outcome and the
+    /// background sync of this process.
     pub fn sync_status(&self) -> Result<SyncStatus, AppError> {
-        let waiting_events = match &self.counter {
-            Some(_) => self.events_waiting()?,
-            None => 0,
-        };
-        Ok(SyncStatus {
-            state: "not_enrolled",
-            waiting_events,
-            last_success: None,
-        })
+        if self.counter.is_none() {
+            return Ok(SyncStatus {
+                state: "not_enrolled",
+                waiting_events: 0,
+                last_success: None,
+                progress: None,
+                clock_skew_seconds: None,
+            });
+        }
+        crate::sync::sync_status(&self.data_dir, self.events_waiting()?)
     }
 
-    /// Syncs now, if the counter is enrolled with a server.
+    /// Syncs now: wakes the background sync when it runs (one request in flight), else runs
+    /// one sync here until nothing is left or the link fails.
     pub fn sync_now(&mut self) -> Result<SyncStatus, AppError> {
-        self.sync_status()
+        if crate::sync::load_credential(&self.data_dir)?.is_none()
+            || crate::sync::notify_local_write(&self.data_dir)
+        {
+            return self.sync_status();
+        }
+        match self.counter_mut()?.sync(None) {
+            // A link failure is recorded and shows as `offline`; the indicator says it.
+            Ok(_)
+            | Err(AppError {
+                code: ErrorCode::SyncFailed,
+                ..
+            }) => self.sync_status(),
+            Err(other) => Err(other),
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod print;
 pub mod reference;
 pub mod satisfaction;
+pub mod sync;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use counter::{Counter, DossierView, InitInput, IntakeInput, ListFilter};

@@ -103,6 +103,22 @@ enum Command {
         /// The backup file to read.
         file: PathBuf,
     },
+    /// Enrol this counter with the district server using a one-time code from
+    /// `motcua-server enroll-code` (the credential is kept in the data folder, owner-only).
+    Enroll {
+        /// The server's address, e.g. http://10.0.0.5:8080.
+        #[arg(long)]
+        server: String,
+        /// The one-time enrolment code (XXXXX-XXXXX).
+        #[arg(long)]
+        code: String,
+    },
+    /// Sync with the district server until nothing is left to send or fetch; print a summary.
+    Sync {
+        /// Use this server address for this run instead of the enrolled one.
+        #[arg(long)]
+        server: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -397,6 +413,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let mut counter = open(&data_dir(cli.data_dir)?)?;
             counter.restore(&file)?;
             print_json(&serde_json::json!({"restored_from": file}))
+        }
+        Command::Enroll { server, code } => {
+            let mut counter = open(&data_dir(cli.data_dir)?)?;
+            print_json(&counter.enroll(&server, &code)?)
+        }
+        Command::Sync { server } => {
+            let mut counter = open(&data_dir(cli.data_dir)?)?;
+            print_json(&counter.sync(server.as_deref())?)
         }
     }
 }

@@ -22,6 +22,7 @@ mod outbox;
 mod reference;
 pub mod schema;
 mod settings;
+mod sync_support;
 mod types;
 
 pub use error::{StoreError, StoreResult};
@@ -30,6 +31,7 @@ pub use identity::{DeviceIdentity, StoreKey};
 pub use outbox::{OutboxEvent, OutboxStats};
 pub use reference::{ReferenceCursor, ReferenceItem, ReferencePage};
 pub use settings::{Clerk, CommuneSettings, SatisfactionTap, WorkingPeriod};
+pub use sync_support::OfficialCode;
 pub use types::{
     Dossier, DossierCorrection, EventKind, NewDossier, StatusChange, StoredEvent, Timeliness,
 };
