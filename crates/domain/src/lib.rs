@@ -15,6 +15,7 @@ pub mod due;
 pub mod letter;
 pub mod lunar;
 pub mod procedure;
+pub mod report;
 pub mod satisfaction;
 pub mod status;
 pub mod validation;
