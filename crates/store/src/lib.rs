@@ -20,6 +20,7 @@ pub mod hlc;
 mod identity;
 mod outbox;
 mod reference;
+pub mod report_queries;
 pub mod schema;
 mod settings;
 mod sync_support;
