@@ -14,6 +14,8 @@ APT_PACKAGES=(
   postgresql
   # Python venv for the independent lunar-calendar reference.
   python3-venv
+  # chattr, for the store's read-only-file test (root ignores chmod).
+  e2fsprogs
 )
 
 missing=()
@@ -41,11 +43,12 @@ if [ ! -x .tools/bin/tauri-driver ]; then
   cargo install --quiet --locked --root .tools tauri-driver --version 2.1.0
 fi
 
-# An independent implementation of the Vietnamese lunar calendar, to check ours against.
-LUNAR_REF_PKG="${LUNAR_REF_PKG:-}"
-if [ -n "$LUNAR_REF_PKG" ] && ! .tools/venv/bin/python -c "import sys" 2>/dev/null; then
+# An independent implementation of the Vietnamese lunar calendar, to check ours against
+# (crates/domain/tests/lunar_reference.rs).
+LUNAR_REF_PKG="vnlunar==1.0.5"
+if ! .tools/venv/bin/python -c "import sys" 2>/dev/null; then
   python3 -m venv .tools/venv
 fi
-if [ -n "$LUNAR_REF_PKG" ] && ! .tools/venv/bin/pip show -q "${LUNAR_REF_PKG%%==*}" >/dev/null 2>&1; then
+if ! .tools/venv/bin/pip show -q "${LUNAR_REF_PKG%%==*}" >/dev/null 2>&1; then
   .tools/venv/bin/pip install --quiet --disable-pip-version-check "$LUNAR_REF_PKG"
 fi

@@ -17,8 +17,10 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Starts `tauri-driver` on a free port and waits until it accepts connections.
-    pub fn start() -> Driver {
+    /// Starts `tauri-driver` on a free port and waits until it accepts connections. The app
+    /// inherits `env` through tauri-driver and WebKitWebDriver (tauri-driver 2.1 ignores an
+    /// `env` capability).
+    pub fn start(env: &[(&str, &str)]) -> Driver {
         let port = free_port();
         let native_port = free_port();
         let child = Command::new("tauri-driver")
@@ -28,6 +30,7 @@ impl Driver {
                 "--native-port",
                 &native_port.to_string(),
             ])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -43,26 +46,36 @@ impl Driver {
         Driver { child, port }
     }
 
-    /// Opens a session running the app binary at `application` with the given environment.
-    pub fn session(&self, application: &Path, env: &[(&str, &str)]) -> Session {
+    /// Opens a session running the app binary at `application`.
+    pub fn session(&self, application: &Path) -> Session {
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(1)
             .build()
             .expect("http client");
         let base = format!("http://127.0.0.1:{}", self.port);
-        let env: serde_json::Map<String, Value> =
-            env.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "wry",
-            "tauri:options": {"application": application, "env": env}
+            "tauri:options": {"application": application}
         }}});
-        let reply: Value = http
-            .post(format!("{base}/session"))
-            .json(&caps)
-            .send()
-            .and_then(|r| r.json())
-            .expect("new WebDriver session");
+        // The driver can drop the first connection while the previous app is still closing.
+        let mut attempts = 0;
+        let reply: Value = loop {
+            match http
+                .post(format!("{base}/session"))
+                .json(&caps)
+                .send()
+                .and_then(|r| r.json())
+            {
+                Ok(reply) => break reply,
+                Err(error) if attempts < 3 => {
+                    attempts += 1;
+                    eprintln!("new WebDriver session, attempt {attempts}: {error}");
+                    std::thread::sleep(Duration::from_secs(2));
+                }
+                Err(error) => panic!("new WebDriver session: {error}"),
+            }
+        };
         let id = reply["value"]["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no session id in {reply}"))
@@ -172,6 +185,61 @@ impl Session {
         std::fs::write(path, png).expect("screenshot written");
     }
 
+    /// Runs JavaScript in the page and returns its result.
+    pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Runs asynchronous JavaScript (it calls its last argument with the result).
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// The handles of the app's windows.
+    pub fn window_handles(&self) -> Vec<String> {
+        let handles = self.call(reqwest::Method::GET, "/window/handles", None);
+        handles
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Makes the window with `handle` the one the next commands act on.
+    pub fn switch_to_window(&self, handle: &str) {
+        self.call(
+            reqwest::Method::POST,
+            "/window",
+            Some(json!({"handle": handle})),
+        );
+    }
+
+    /// Switches to the window whose document title contains `needle`, waiting for it.
+    pub fn switch_to_window_titled(&self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            for handle in self.window_handles() {
+                self.switch_to_window(&handle);
+                if self.title().contains(needle) {
+                    return;
+                }
+            }
+            assert!(Instant::now() < deadline, "no window titled {needle:?}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     /// Ends the session, which closes the app.
     pub fn quit(self) {
         let _ = self.http.delete(&self.url).send();
@@ -200,6 +268,20 @@ impl Element<'_> {
         let path = format!("/element/{}/click", self.id);
         self.session
             .call(reqwest::Method::POST, &path, Some(json!({})));
+    }
+
+    /// The WebDriver id of the element, for passing it to scripts.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// An attribute's value.
+    pub fn attribute(&self, name: &str) -> Option<String> {
+        let path = format!("/element/{}/attribute/{name}", self.id);
+        self.session
+            .call(reqwest::Method::GET, &path, None)
+            .as_str()
+            .map(str::to_string)
     }
 
     /// Types text into it.
