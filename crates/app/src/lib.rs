@@ -11,6 +11,7 @@ pub mod desk;
 pub mod error;
 pub mod print;
 pub mod reference;
+pub mod report;
 pub mod satisfaction;
 pub mod sync;
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dossiers::{enum_from_text, parse_instant};
 use crate::error::StoreResult;
-use crate::types::Timeliness;
+use crate::types::{EventKind, Timeliness};
 use crate::Store;
 
 /// Statuses that are not final: such a dossier is open whatever the period.
@@ -29,6 +29,9 @@ pub struct ReportDossier {
     pub channel: Channel,
     /// When it was received.
     pub received_at: DateTime<FixedOffset>,
+    /// The due date set at receipt (from the intake event; `None` for data brought in
+    /// without one).
+    pub intake_due_at: Option<DateTime<FixedOffset>>,
     /// The due date in force now.
     pub due_at: Option<DateTime<FixedOffset>>,
     /// Where it stands now.
@@ -58,6 +61,13 @@ pub struct RecordedStatusChange {
     pub due_at: Option<DateTime<FixedOffset>>,
     /// Early / on time / late, when the change resolved the dossier.
     pub timeliness: Option<Timeliness>,
+}
+
+/// The part of a `dossier_taken_in` payload a report reads (nothing about the citizen).
+#[derive(Deserialize)]
+struct TakenInPayload {
+    #[serde(default)]
+    due_at: Option<DateTime<FixedOffset>>,
 }
 
 /// The part of a `status_changed` payload a report reads.
@@ -115,6 +125,7 @@ impl Store {
                 procedure_name: raw.2,
                 channel: enum_from_text(&raw.3)?,
                 received_at: parse_instant(&raw.4)?,
+                intake_due_at: None,
                 due_at: raw.5.as_deref().map(parse_instant).transpose()?,
                 status: enum_from_text(&raw.6)?,
                 clerk_id: raw.7,
@@ -125,22 +136,29 @@ impl Store {
         }
 
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT e.dossier_code, e.payload, e.device_time FROM event e \
+            "SELECT e.dossier_code, e.kind, e.payload, e.device_time FROM event e \
              JOIN dossier d ON d.code = e.dossier_code \
-             WHERE e.kind = 'status_changed' AND {filter} ORDER BY e.position"
+             WHERE e.kind IN ('dossier_taken_in', 'status_changed') AND {filter} \
+             ORDER BY e.position"
         ))?;
         let rows = statement.query_map(bounds, |row| {
             Ok((
                 row.get::<_, String>(0)?,
                 row.get::<_, String>(1)?,
                 row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
             ))
         })?;
         for row in rows {
-            let (code, payload, device_time) = row?;
+            let (code, kind, payload, device_time) = row?;
             let Some(&index) = index_of.get(&code) else {
                 continue;
             };
+            if kind == EventKind::DossierTakenIn.as_str() {
+                let payload: TakenInPayload = serde_json::from_str(&payload)?;
+                dossiers[index].intake_due_at = payload.due_at;
+                continue;
+            }
             let payload: StatusChangedPayload = serde_json::from_str(&payload)?;
             dossiers[index].status_changes.push(RecordedStatusChange {
                 at: parse_instant(&device_time)?,
