@@ -91,6 +91,9 @@ enum Command {
     /// stop, control, thanks, congrats, condolence) to a PDF, or the tracking book
     /// (`print book --from DATE --to DATE`).
     Print(PrintArgs),
+    /// Write the report of a period (received, resolved early / on time / late, pending,
+    /// on-time rate vs 98 %, satisfaction; by procedure and clerk) as json, csv or xlsx.
+    Report(ReportArgs),
     /// Check the whole database file (PRAGMA integrity_check).
     Check,
     /// Copy the live database to FILE (online backup).
@@ -207,6 +210,65 @@ struct PrintArgs {
     /// For congrats and condolence: the child, spouse or deceased the letter names.
     #[arg(long)]
     subject: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportPeriodKind {
+    Month,
+    Quarter,
+    Half,
+    NineMonths,
+    Year,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// The first day, YYYY-MM-DD (with --to; or use --period).
+    #[arg(long, requires = "to", conflicts_with = "period")]
+    from: Option<String>,
+    /// The last day, included, YYYY-MM-DD.
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// A reporting period instead of --from/--to, cut on --cutoff-day.
+    #[arg(long, value_enum, requires = "year")]
+    period: Option<ReportPeriodKind>,
+    /// The period's year.
+    #[arg(long)]
+    year: Option<i32>,
+    /// The month (1-12) or quarter (1-4).
+    #[arg(long)]
+    number: Option<u32>,
+    /// Periods run from this day of the previous month to the day before it (15: 15/10-14/11);
+    /// 0 for calendar periods.
+    #[arg(long, default_value_t = 15)]
+    cutoff_day: u32,
+    /// json, csv, xlsx or pdf.
+    #[arg(long, default_value = "json")]
+    format: String,
+    /// The file to write.
+    #[arg(short = 'o', long = "output")]
+    output: PathBuf,
+}
+
+fn report_period(args: &ReportArgs) -> Result<app::report::ReportPeriod, AppError> {
+    use app::report::PeriodKind;
+    let Some(kind) = args.period else {
+        let from = parse_date("from", args.from.as_deref())?;
+        let to = parse_date("to", args.to.as_deref())?;
+        return app::report::ReportPeriod::custom(from, to)
+            .map_err(|e| AppError::invalid("to", e.code(), e.to_string()));
+    };
+    let kind = match kind {
+        ReportPeriodKind::Month => PeriodKind::Month,
+        ReportPeriodKind::Quarter => PeriodKind::Quarter,
+        ReportPeriodKind::Half => PeriodKind::HalfYear,
+        ReportPeriodKind::NineMonths => PeriodKind::NineMonths,
+        ReportPeriodKind::Year => PeriodKind::Year,
+    };
+    let year = args
+        .year
+        .ok_or_else(|| AppError::invalid("year", "required", "--period needs --year"))?;
+    app::report::period(kind, year, args.number, args.cutoff_day)
 }
 
 fn parse_date(field: &'static str, text: Option<&str>) -> Result<chrono::NaiveDate, AppError> {
@@ -400,6 +462,17 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 counter.print(kind, &code, args.subject.as_deref(), &args.output)?
             };
             print_json(&printed)
+        }
+        Command::Report(args) => {
+            let period = report_period(&args)?;
+            let format = app::report::ReportFormat::parse(&args.format)?;
+            let counter = open(&data_dir(cli.data_dir)?)?;
+            let report = counter.export_report(&period, format, &args.output)?;
+            print_json(&serde_json::json!({
+                "output": args.output,
+                "period": report.indicators.period,
+                "totals": report.indicators.totals,
+            }))
         }
         Command::Check => {
             open(&data_dir(cli.data_dir)?)?.check()?;
