@@ -706,3 +706,337 @@ pub fn to_xlsx(report: &Report) -> Result<Vec<u8>, AppError> {
     };
     build().map_err(xlsx_error)
 }
+
+#[cfg(test)]
+mod tests {
+    //! A generated counter (deterministic seed, 240 dossiers through the real store and status
+    //! machine) whose report is compared with a count kept by the script itself; the XLSX is
+    //! read back with calamine.
+
+    use super::*;
+    use crate::counter::DocumentInput;
+    use crate::{FixedClock, InitInput, IntakeInput};
+    use chrono::{Duration, TimeZone};
+    use domain::dossier::{Action, Channel, Citizen, DossierStatus};
+
+    struct Seeded(u64);
+
+    impl Seeded {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+        }
+    }
+
+    fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<FixedOffset> {
+        crate::clock::vietnam()
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .expect("valid instant")
+    }
+
+    /// What the script did to one dossier, as it saw it happen.
+    struct Ledger {
+        received_at: DateTime<FixedOffset>,
+        channel: Channel,
+        procedure: &'static str,
+        clerk: String,
+        /// (from when, due date in force), oldest first.
+        dues: Vec<(DateTime<FixedOffset>, Option<DateTime<FixedOffset>>)>,
+        outcome: Option<(DossierStatus, DateTime<FixedOffset>, Option<&'static str>)>,
+        supplement_at: Option<DateTime<FixedOffset>>,
+        apology_at: Option<DateTime<FixedOffset>>,
+    }
+
+    fn due_of(view: &crate::DossierView) -> Option<DateTime<FixedOffset>> {
+        view.dossier.due_at
+    }
+
+    /// Early / on time / late spelled out again: after the due instant is late; on an earlier
+    /// calendar day is early; otherwise on time (Phiếu kiểm soát).
+    fn judge(at: DateTime<FixedOffset>, due: DateTime<FixedOffset>) -> &'static str {
+        if at > due {
+            "late"
+        } else if at.date_naive() < due.date_naive() {
+            "early"
+        } else {
+            "on_time"
+        }
+    }
+
+    fn run_script(counter: &mut Counter, rng: &mut Seeded, count: usize) -> Vec<Ledger> {
+        let procedures = ["1.004746", "LOCAL.HT.11", "2.000806"];
+        let mut ledgers = Vec::new();
+        for _ in 0..count {
+            let received_at = vn(2025, 11, 3, 8, 0)
+                + Duration::days(rng.below(200) as i64)
+                + Duration::minutes(rng.below(480) as i64);
+            let channel = [Channel::Counter, Channel::Post, Channel::Online][rng.below(3) as usize];
+            let procedure = procedures[rng.below(3) as usize];
+            let clerk = format!("clerk-{}", 1 + rng.below(3));
+            let view = counter
+                .intake(IntakeInput {
+                    procedure: procedure.to_string(),
+                    citizen: Citizen {
+                        name: "Đỗ Thị Mẫu".to_string(),
+                        id_number: None,
+                        phone: None,
+                        address: None,
+                    },
+                    channel,
+                    documents: vec![DocumentInput::Name("Tờ khai".to_string())],
+                    received_at: Some(received_at),
+                    clerk_id: Some(clerk.clone()),
+                })
+                .expect("intake");
+            let code = view.dossier.code.clone();
+            let mut ledger = Ledger {
+                received_at,
+                channel,
+                procedure,
+                clerk,
+                dues: vec![(received_at, due_of(&view))],
+                outcome: None,
+                supplement_at: None,
+                apology_at: None,
+            };
+            let mut due = due_of(&view).expect("due at intake");
+            let mut act = |action: Action, at: DateTime<FixedOffset>| {
+                counter.transition(&code, action, Some(at), None)
+            };
+            let hand_over = |at: DateTime<FixedOffset>,
+                             act: &mut dyn FnMut(
+                Action,
+                DateTime<FixedOffset>,
+            )
+                -> Result<crate::DossierView, AppError>,
+                             ledger: &mut Ledger,
+                             due: DateTime<FixedOffset>| {
+                act(Action::StartProcessing, at - Duration::minutes(20)).expect("start");
+                act(Action::ResultReady, at - Duration::minutes(10)).expect("result");
+                act(Action::Return, at).expect("return");
+                ledger.outcome = Some((DossierStatus::Returned, at, Some(judge(at, due))));
+            };
+            match rng.below(10) {
+                0 => {
+                    let at = received_at + Duration::hours(1);
+                    act(Action::Refuse { reason: "x".into() }, at).expect("refuse");
+                    ledger.outcome = Some((DossierStatus::Refused, at, None));
+                }
+                1 => {
+                    let at = received_at + Duration::hours(2);
+                    act(Action::Stop { reason: "x".into() }, at).expect("stop");
+                    ledger.outcome = Some((DossierStatus::Stopped, at, None));
+                }
+                2 => {
+                    let asked = received_at + Duration::hours(1);
+                    act(Action::RequestSupplement { reason: "x".into() }, asked)
+                        .expect("supplement");
+                    ledger.supplement_at = Some(asked);
+                    ledger.dues.push((asked, None));
+                    if rng.below(2) == 0 {
+                        let back = asked + Duration::days(3);
+                        let view = act(Action::Resubmit, back).expect("resubmit");
+                        due = due_of(&view).expect("due restarts");
+                        ledger.dues.push((back, Some(due)));
+                        let at = due - Duration::days(1);
+                        hand_over(at, &mut act, &mut ledger, due);
+                    }
+                }
+                3 => {
+                    let issued = received_at + Duration::hours(1);
+                    let new_due = due + Duration::days(7);
+                    let extend = Action::Extend {
+                        reason: "x".into(),
+                        new_due_at: new_due,
+                    };
+                    // A new date on a holiday is refused (NĐ 118 art. 19.6): then no apology.
+                    if act(extend, issued).is_ok() {
+                        ledger.apology_at = Some(issued);
+                        ledger.dues.push((issued, Some(new_due)));
+                        due = new_due;
+                    }
+                    let at = due - Duration::days(1);
+                    hand_over(at, &mut act, &mut ledger, due);
+                }
+                4..=8 => {
+                    let at = match rng.below(4) {
+                        0 => due - Duration::days(2),
+                        1 => due - Duration::minutes(30),
+                        2 => due + Duration::days(1),
+                        _ => due + Duration::days(3),
+                    };
+                    hand_over(at, &mut act, &mut ledger, due);
+                }
+                _ => {}
+            }
+            ledgers.push(ledger);
+        }
+        ledgers
+    }
+
+    /// The script's own count of the indicators of `[start, end)`, judged at `end`.
+    fn count(
+        ledgers: &[&Ledger],
+        start: DateTime<FixedOffset>,
+        end: DateTime<FixedOffset>,
+    ) -> Indicators {
+        let mut out = Indicators::default();
+        let inside = |at: DateTime<FixedOffset>| start <= at && at < end;
+        for l in ledgers {
+            if inside(l.received_at) {
+                match l.channel {
+                    Channel::Counter => out.received.counter += 1,
+                    Channel::Post => out.received.post += 1,
+                    Channel::Online => out.received.online += 1,
+                }
+            }
+            let finished = l.outcome.map(|(_, at, _)| at);
+            let open = |t| l.received_at < t && finished.is_none_or(|f| f >= t);
+            if l.received_at < start && open(start) {
+                out.carried_over += 1;
+            }
+            if let Some((status, at, timeliness)) = l.outcome {
+                if inside(at) {
+                    match (status, timeliness) {
+                        (DossierStatus::Returned, Some("early")) => out.resolved.early += 1,
+                        (DossierStatus::Returned, Some("on_time")) => out.resolved.on_time += 1,
+                        (DossierStatus::Returned, _) => {
+                            out.resolved.late += 1;
+                            if l.apology_at.is_none() {
+                                out.late_without_apology += 1;
+                            }
+                        }
+                        (DossierStatus::Refused, _) => out.refused += 1,
+                        _ => out.stopped += 1,
+                    }
+                }
+            }
+            if open(end) {
+                let mut due = None;
+                for (from, value) in &l.dues {
+                    if *from <= end {
+                        due = *value;
+                    }
+                }
+                match due {
+                    None => out.pending.awaiting_supplement += 1,
+                    Some(due) if end > due => out.pending.overdue += 1,
+                    Some(_) => out.pending.not_yet_due += 1,
+                }
+            }
+            if l.supplement_at.is_some_and(inside) {
+                out.supplement_requests += 1;
+            }
+            if l.apology_at.is_some_and(inside) {
+                out.apologies_issued += 1;
+            }
+        }
+        out
+    }
+
+    fn counter_in(dir: &Path) -> Counter {
+        let input = InitInput {
+            commune_code: "99999".into(),
+            commune_name: "Xã Sinh Dữ Liệu".into(),
+            counter_name: "Quầy 1".into(),
+            counter_prefix: None,
+            clerks: vec!["Cán Bộ Một".into(), "Cán Bộ Hai".into(), "Cán Bộ Ba".into()],
+        };
+        Counter::init(
+            &dir.join("counter"),
+            &input,
+            Box::new(FixedClock(vn(2026, 8, 1, 9, 0))),
+        )
+        .expect("init")
+    }
+
+    /// The report of the counter equals the script's own count, for the totals and each clerk
+    /// and procedure, for a quarter and a month cut on the 15th (domain.md §7); the XLSX
+    /// summary and the by-clerk sheet hold the same numbers.
+    #[test]
+    fn report_of_240_generated_dossiers_matches_the_scripts_count() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut counter = counter_in(dir.path());
+        let ledgers = run_script(&mut counter, &mut Seeded(0x00C0_FFEE), 240);
+        let periods = [
+            ReportPeriod::quarter(2026, 1, CutOff::FIFTEENTH).expect("period"),
+            ReportPeriod::month(2026, 4, CutOff::FIFTEENTH).expect("period"),
+        ];
+        for period in periods {
+            let (start, end) = period.instants();
+            let report = counter.report_for(&period).expect("report");
+            let all: Vec<&Ledger> = ledgers.iter().collect();
+            let want = count(&all, start, end);
+            assert_eq!(report.indicators.totals, want, "{period:?}");
+            assert!(want.resolved.early > 0 && want.resolved.on_time > 0);
+            assert!(want.resolved.late > 0 && want.carried_over > 0);
+            assert!(want.pending.total() > 0 && want.refused + want.stopped > 0);
+            for row in &report.indicators.by_clerk {
+                let of: Vec<&Ledger> = ledgers.iter().filter(|l| l.clerk == row.clerk_id).collect();
+                assert_eq!(row.indicators, count(&of, start, end), "{}", row.clerk_id);
+            }
+            for row in &report.indicators.by_procedure {
+                let of: Vec<&Ledger> = ledgers
+                    .iter()
+                    .filter(|l| l.procedure == row.procedure_code)
+                    .collect();
+                assert_eq!(
+                    row.indicators,
+                    count(&of, start, end),
+                    "{}",
+                    row.procedure_code
+                );
+            }
+
+            let bytes = render_report(&report, ReportFormat::Xlsx).expect("xlsx");
+            read_back(&bytes, &report, &want);
+        }
+    }
+
+    fn read_back(bytes: &[u8], report: &Report, want: &Indicators) {
+        use calamine::{Data, Reader, Xlsx};
+        let mut workbook =
+            Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("the xlsx opens in calamine");
+        let summary = workbook.worksheet_range("Tổng hợp").expect("summary");
+        for (label, value) in COLUMNS {
+            let row = summary
+                .rows()
+                .find(|row| row.first() == Some(&Data::String(label.to_string())))
+                .unwrap_or_else(|| panic!("no row {label}"));
+            let expected = match value(want) {
+                Cell::Count(n) => Data::Float(n as f64),
+                Cell::Rate(Some(bp)) => Data::Float(f64::from(bp) / 10_000.0),
+                Cell::Met(Some(true)) => Data::String("Đạt".into()),
+                Cell::Met(Some(false)) => Data::String("Không đạt".into()),
+                Cell::Rate(None) | Cell::Met(None) => Data::String(String::new()),
+            };
+            let found = match &row[1] {
+                Data::Empty => Data::String(String::new()),
+                other => other.clone(),
+            };
+            assert_eq!(found, expected, "{label}");
+        }
+        let by_clerk = workbook.worksheet_range("Theo cán bộ").expect("by clerk");
+        let received_column = 3 + COLUMNS
+            .iter()
+            .position(|(label, _)| *label == "Tổng tiếp nhận mới trong kỳ")
+            .expect("column");
+        for row in &report.indicators.by_clerk {
+            let sheet_row = by_clerk
+                .rows()
+                .find(|r| r.get(1) == Some(&Data::String(row.clerk_id.clone())))
+                .expect("clerk row");
+            assert_eq!(
+                sheet_row[2],
+                Data::String(report.clerk_name(&row.clerk_id).to_string())
+            );
+            assert_eq!(
+                sheet_row[received_column],
+                Data::Float(row.indicators.received.total() as f64)
+            );
+        }
+    }
+}
