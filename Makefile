@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: run test deps ui lint test-rust test-ui e2e e2e-journey bench bench-store bench-print bench-sync fmt
+.PHONY: run test deps ui lint test-rust test-ui e2e bench bench-store bench-print bench-sync fmt
 
 run: deps ui
 	$(CARGO) build -p motcua-desktop
@@ -35,13 +35,7 @@ test-rust:
 # The real desktop app in a real WebKitGTK webview under Xvfb, driven through tauri-driver.
 e2e: ui
 	$(CARGO) build -p motcua-desktop
-	xvfb-run -a -s "-screen 0 1280x800x24" $(CARGO) test -p motcua-system-tests --test desktop -- --ignored --test-threads=1 --skip clerk_journey
-
-# The clerk's whole journey in the real app. Not yet in `make test`: after a status change the
-# dossier screen's next IPC reply does not arrive under WebKitGTK (see the issue notes).
-e2e-journey: ui
-	$(CARGO) build -p motcua-desktop
-	xvfb-run -a -s "-screen 0 1280x800x24" $(CARGO) test -p motcua-system-tests --test desktop clerk_journey -- --ignored --test-threads=1
+	xvfb-run -a -s "-screen 0 1280x800x24" $(CARGO) test -p motcua-system-tests --test desktop -- --ignored --test-threads=1
 
 fmt:
 	$(CARGO) fmt --all

@@ -115,7 +115,8 @@ export type ActionKind =
   | "stop"
   | "extend"
   | "result_ready"
-  | "return";
+  | "return"
+  | "close";
 
 /** Whether a returned dossier came back early, on time or late (TT 03/2025 form 06). */
 export type Timeliness = "early" | "on_time" | "late";
@@ -183,7 +184,7 @@ export type TransitionAction =
   | { action: "refuse"; reason: string }
   | { action: "stop"; reason: string }
   | { action: "extend"; reason: string; new_due_at: string }
-  | { action: "start_processing" | "resubmit" | "result_ready" | "return" };
+  | { action: "start_processing" | "resubmit" | "result_ready" | "return" | "close" };
 
 /** Where the printed PDF was saved. */
 export interface PrintResult {

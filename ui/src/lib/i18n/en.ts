@@ -185,6 +185,7 @@ export const en: Record<MessageKey, string> = {
   "action.extend": "Apologise and extend",
   "action.result_ready": "Result ready",
   "action.return": "Return result",
+  "action.close": "Close (not completed within 15 days)",
 
   "status.received": "Received",
   "status.in_progress": "In progress",

@@ -23,7 +23,8 @@ export function language(): Language {
 
 /** The message `key` in the current language, with `{name}` placeholders filled from `params`. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = dictionaries[current.language][key];
+  // A key the dictionary lacks shows as itself rather than breaking the whole screen.
+  const template = dictionaries[current.language][key] ?? String(key);
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );

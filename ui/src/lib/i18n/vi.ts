@@ -184,6 +184,7 @@ export const vi = {
   "action.extend": "Xin lỗi và gia hạn",
   "action.result_ready": "Đã có kết quả",
   "action.return": "Trả kết quả",
+  "action.close": "Đóng hồ sơ (quá 15 ngày không bổ sung)",
 
   "status.received": "Đã tiếp nhận",
   "status.in_progress": "Đang giải quyết",
