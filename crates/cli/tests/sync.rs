@@ -1,0 +1,389 @@
+//! `motcua enroll` and `motcua sync` against the real district server (SQLite backend) started
+//! in-process on a loopback port: no mocks. sync.md §3 and docs/sync-protocol.md.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use motcua_server::http::{serve, AppState};
+use motcua_server::storage::{Database, SqlValue};
+use motcua_server::{devices, now_ms};
+
+const COMMUNE: &str = "H15.50.05.13";
+
+/// A temporary directory removed on drop (the CLI crate has no tempfile dependency).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "motcua-cli-{tag}-{}-{nanos}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&path).expect("temp dir");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The district server on 127.0.0.1:0 with a SQLite file, stopped on drop.
+struct Server {
+    runtime: tokio::runtime::Runtime,
+    db: Arc<Database>,
+    url: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _dir: TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = TempDir::new("server");
+        let db = Arc::new(
+            Database::open(&format!("sqlite://{}/server.db", dir.0.display())).expect("server db"),
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        runtime.spawn(serve(listener, AppState { db: db.clone() }, async move {
+            let _ = stopped.await;
+        }));
+        Server {
+            runtime,
+            db,
+            url,
+            shutdown: Some(shutdown),
+            _dir: dir,
+        }
+    }
+
+    fn enrol_code(&self) -> String {
+        devices::create_enrol_code(&self.db, COMMUNE, now_ms()).expect("enrol code")
+    }
+
+    fn query(&self, sql: &str, params: &[SqlValue]) -> Vec<Vec<SqlValue>> {
+        self.db
+            .transaction(|tx| tx.query(sql, params))
+            .expect("server query")
+    }
+
+    fn count(&self, sql: &str, params: &[SqlValue]) -> i64 {
+        self.query(sql, params)[0][0].int()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        self.runtime.block_on(async {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        });
+    }
+}
+
+fn motcua(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run motcua");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("motcua output")
+}
+
+fn motcua_json(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> serde_json::Value {
+    let output = motcua(data_dir, args, stdin);
+    assert!(
+        output.status.success(),
+        "motcua {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
+/// Invented given names: a name holds letters only (domain validation), so no numbering.
+const GIVEN_NAMES: [&str; 8] = ["An", "Bình", "Chi", "Dũng", "Đào", "Giang", "Hà", "Khánh"];
+
+/// A counter set up in a fresh data folder, with `n` dossiers taken in (invented people).
+fn counter_with_dossiers(n: usize) -> (TempDir, Vec<String>) {
+    let dir = TempDir::new("counter");
+    motcua_json(
+        &dir.0,
+        &[
+            "init",
+            "--commune-code",
+            COMMUNE,
+            "--commune-name",
+            "Xã Thử Nghiệm",
+            "--counter",
+            "Quầy 1",
+            "--clerk",
+            "Lò Văn Thử",
+        ],
+        None,
+    );
+    let codes = (0..n)
+        .map(|i| {
+            let input = serde_json::json!({
+                "procedure": "1.001193",
+                "citizen": {"name": format!("Người Thử {}", GIVEN_NAMES[i % GIVEN_NAMES.len()]), "phone": "0912345678"},
+                "channel": "counter",
+                "documents": ["Tờ khai đăng ký khai sinh"],
+            });
+            let view = motcua_json(&dir.0, &["intake", "--json", "-"], Some(&input.to_string()));
+            view["code"].as_str().expect("dossier code").to_string()
+        })
+        .collect();
+    (dir, codes)
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(output.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The journey of sync.md §3: a counter works offline, enrols, syncs once; the server holds
+/// every event exactly once (key `(device, epoch, seq)` without gaps, no event id twice), gives
+/// each intake its official code (NĐ 118 art. 28), the codes come down on the official-codes
+/// channel, and the slip printed afterwards shows the official code. A second sync finds
+/// nothing new and costs one request.
+#[test]
+fn offline_dossiers_sync_once_and_the_slip_prints_the_official_code() {
+    let server = Server::start();
+    let (dir, codes) = counter_with_dossiers(20);
+
+    // Not enrolled yet: sync refuses with a stable code and contacts nobody.
+    let refused = motcua(&dir.0, &["sync"], None);
+    assert!(!refused.status.success());
+    let error: serde_json::Value = serde_json::from_slice(&refused.stderr).expect("error JSON");
+    assert_eq!(error["code"], "sync_failed");
+    assert!(error["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("not_enrolled"));
+
+    let code = server.enrol_code();
+    let enrolled = motcua_json(
+        &dir.0,
+        &["enroll", "--server", &server.url, "--code", &code],
+        None,
+    );
+    assert_eq!(enrolled["commune"], COMMUNE);
+    let device_id = enrolled["device_id"]
+        .as_str()
+        .expect("device id")
+        .to_string();
+    let credential = std::fs::read_to_string(dir.0.join("sync-credential.json")).expect("cred");
+    let token = serde_json::from_str::<serde_json::Value>(&credential).expect("json")["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    assert!(token.len() >= 32);
+    assert!(
+        !enrolled.to_string().contains(&token),
+        "the token is a secret: never printed"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.0.join("sync-credential.json"))
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the credential file is owner-only");
+    }
+    // The one-time code cannot enrol a second counter.
+    let (other, _) = counter_with_dossiers(0);
+    let reused = motcua(
+        &other.0,
+        &["enroll", "--server", &server.url, "--code", &code],
+        None,
+    );
+    assert!(!reused.status.success());
+    let error: serde_json::Value = serde_json::from_slice(&reused.stderr).expect("error JSON");
+    assert_eq!(error["code"], "enroll_failed");
+
+    let first = motcua_json(&dir.0, &["sync"], None);
+    assert_eq!(first["events_waiting"], 0, "{first}");
+    assert_eq!(first["events_rejected"], 0, "{first}");
+    assert_eq!(first["official_codes_received"], 20, "{first}");
+    assert!(first["bytes_up"].as_u64().unwrap_or(0) > 0);
+    assert!(first["bytes_down"].as_u64().unwrap_or(0) > 0);
+    assert!(first["seconds"].as_f64().is_some());
+    assert!(first["clock_skew_seconds"]
+        .as_f64()
+        .is_some_and(|s| s.abs() < 60.0));
+
+    // Exactly once on the server: seqs 1..=n without gaps, every event id once, none
+    // quarantined, the contiguous high-water mark at n.
+    let device = SqlValue::from(device_id.as_str());
+    let stored = server.count(
+        "SELECT count(*) FROM events WHERE device_id = $1",
+        std::slice::from_ref(&device),
+    );
+    let highest = server.count(
+        "SELECT max(seq) FROM events WHERE device_id = $1",
+        std::slice::from_ref(&device),
+    );
+    let distinct_ids = server.count(
+        "SELECT count(DISTINCT event_id) FROM events WHERE device_id = $1 AND dup = 0 \
+         AND rejected IS NULL",
+        std::slice::from_ref(&device),
+    );
+    let hwm = server.count(
+        "SELECT hwm FROM device_epochs WHERE device_id = $1",
+        std::slice::from_ref(&device),
+    );
+    assert!(stored > 20, "20 intakes plus the set-up events");
+    assert_eq!((highest, distinct_ids, hwm), (stored, stored, stored));
+    assert_eq!(
+        first["events_sent"].as_i64(),
+        Some(stored),
+        "no event was sent twice on a clean link"
+    );
+    assert_eq!(
+        server.count(
+            "SELECT count(*) FROM events WHERE device_id = $1 AND kind = 'intake'",
+            std::slice::from_ref(&device)
+        ),
+        20
+    );
+
+    for code in &codes {
+        // Each local event of the dossier is on the server once, under its own event id.
+        let shown = motcua_json(&dir.0, &["show", code, "--history"], None);
+        for event in shown["events"].as_array().expect("events") {
+            let id = event["event_id"].as_str().expect("event id");
+            assert_eq!(
+                server.count(
+                    "SELECT count(*) FROM events WHERE event_id = $1",
+                    &[id.into()]
+                ),
+                1
+            );
+        }
+        let official = shown["dossier"]["official_code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{code} has no official code"));
+        let on_server = server.query(
+            "SELECT official_code FROM official_codes WHERE dossier_code = $1",
+            &[code.as_str().into()],
+        );
+        assert_eq!(on_server[0][0].text(), official);
+        // NĐ 118 art. 28: agency code, receipt date YYMMDD, 4-digit daily sequence.
+        let parts: Vec<&str> = official.rsplitn(3, '-').collect();
+        assert_eq!(parts.len(), 3, "{official}");
+        assert_eq!(parts[2], COMMUNE);
+        assert!(parts[1].len() == 6 && parts[1].bytes().all(|b| b.is_ascii_digit()));
+        assert!(parts[0].len() == 4 && parts[0].bytes().all(|b| b.is_ascii_digit()));
+    }
+
+    // Nothing new: one request, no event, no item.
+    let second = motcua_json(&dir.0, &["sync"], None);
+    assert_eq!(second["requests"], 1, "{second}");
+    assert_eq!(second["events_sent"], 0, "{second}");
+    assert_eq!(second["items_applied"], 0, "{second}");
+    assert_eq!(
+        server.count(
+            "SELECT count(*) FROM events WHERE device_id = $1",
+            std::slice::from_ref(&device)
+        ),
+        stored
+    );
+
+    // The slip printed now carries the official code.
+    let pdf = dir.0.join("slip.pdf");
+    motcua_json(
+        &dir.0,
+        &[
+            "print",
+            "slip",
+            &codes[0],
+            "-o",
+            pdf.to_str().expect("utf-8 path"),
+        ],
+        None,
+    );
+    let shown = motcua_json(&dir.0, &["show", &codes[0]], None);
+    let official = shown["official_code"].as_str().expect("official code");
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains(official),
+        "the slip shows the official code {official}:\n{text}"
+    );
+}
+
+/// `--server` replaces the enrolled address for one run only: a counter enrolled with an
+/// address that no longer answers syncs through the one given on the command line.
+#[test]
+fn server_override_is_used_for_one_run() {
+    let server = Server::start();
+    let (dir, _codes) = counter_with_dossiers(2);
+    motcua_json(
+        &dir.0,
+        &[
+            "enroll",
+            "--server",
+            &server.url,
+            "--code",
+            &server.enrol_code(),
+        ],
+        None,
+    );
+    // Point the stored credential at a dead address, as after a server move.
+    let path = dir.0.join("sync-credential.json");
+    let mut credential: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("cred")).expect("json");
+    credential["server_url"] = "http://127.0.0.1:9".into();
+    std::fs::write(&path, credential.to_string()).expect("rewrite credential");
+
+    let summary = motcua_json(&dir.0, &["sync", "--server", &server.url], None);
+    assert_eq!(summary["events_waiting"], 0, "{summary}");
+    assert_eq!(summary["official_codes_received"], 2, "{summary}");
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("cred")).expect("json");
+    assert_eq!(
+        kept["server_url"], "http://127.0.0.1:9",
+        "the override is not saved"
+    );
+    let bad = motcua(&dir.0, &["sync", "--server", "ftp://example"], None);
+    let error: serde_json::Value = serde_json::from_slice(&bad.stderr).expect("error JSON");
+    assert_eq!(error["code"], "validation");
+}
