@@ -44,6 +44,41 @@ pub fn required(text: &str, field: &'static str) -> Result<String, PrintError> {
     Ok(cleaned)
 }
 
+/// A procedure's name as it reads inside a sentence ("… về thủ tục đăng ký khai sinh"):
+/// catalogue names usually start with "Thủ tục", which must not be doubled nor keep its capital.
+pub fn procedure_phrase(name: &str) -> String {
+    let head: String = name.chars().take(8).collect();
+    let rest: String = if head.to_lowercase() == "thủ tục " {
+        name.chars().skip(8).collect()
+    } else {
+        name.to_string()
+    };
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(first) => format!("thủ tục {}{}", first.to_lowercase(), chars.as_str()),
+        None => "thủ tục".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod procedure_phrase_tests {
+    use super::procedure_phrase;
+
+    /// Form 04's sentence names the procedure once, in lower case inside the sentence.
+    #[test]
+    fn the_word_thu_tuc_is_never_doubled() {
+        assert_eq!(
+            procedure_phrase("Thủ tục đăng ký khai sinh"),
+            "thủ tục đăng ký khai sinh"
+        );
+        assert_eq!(
+            procedure_phrase("Chứng thực bản sao từ bản chính"),
+            "thủ tục chứng thực bản sao từ bản chính"
+        );
+        assert_eq!(procedure_phrase("THỦ TỤC cấp phép"), "thủ tục cấp phép");
+    }
+}
+
 /// `dd/mm/yyyy`, the short date of the forms' tables and fields.
 pub fn date_short(at: &DateTime<FixedOffset>) -> String {
     format!("{:02}/{:02}/{:04}", at.day(), at.month(), at.year())

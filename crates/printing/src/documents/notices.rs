@@ -272,10 +272,10 @@ pub(crate) fn apology(
             .label(FaceKind::Regular, ")");
     }
     received = received
-        .label(FaceKind::Regular, " về thủ tục ")
+        .label(FaceKind::Regular, " về ")
         .field(
             FaceKind::Regular,
-            text::required(&input.procedure_name, "procedure name")?,
+            text::procedure_phrase(&text::required(&input.procedure_name, "procedure name")?),
             "procedure name",
         )
         .label(FaceKind::Regular, ", mã hồ sơ ")
