@@ -5,15 +5,47 @@ use std::sync::Mutex;
 
 use app::citizen::{CitizenField, FieldIssue};
 use app::desk::{
-    Desk, DeskSettings, DossierDetail, DuePreview, PrintedFile, ProcedureSummary, SetupInput,
-    SetupStatus,
+    ClerkInput, Desk, DeskSettings, DossierDetail, DuePreview, PrintedFile, ProcedureSummary,
+    SetupInput, SetupStatus,
 };
 use app::{Action, AppError, DossierView, ErrorCode, IntakeInput, TapInput};
 use chrono::{DateTime, FixedOffset};
-use tauri::{Emitter, State};
+use tauri::{Emitter, Manager, State};
 
 /// The desk behind both windows.
 pub struct DeskState(pub Mutex<Desk>);
+
+/// The background sync, once the counter is enrolled; stopped when the app exits.
+#[derive(Default)]
+pub struct BackgroundSyncState(pub Mutex<Option<app::sync::BackgroundSync>>);
+
+/// Starts the background sync if the counter is enrolled and none runs yet. Each change of
+/// its state reaches the UI as a `sync-status` event (progress, online/offline, waiting).
+pub fn start_background_sync(app: &tauri::AppHandle) -> Reply<()> {
+    let sync_state = app.state::<BackgroundSyncState>();
+    let mut running = sync_state
+        .0
+        .lock()
+        .map_err(|_| AppError::new(ErrorCode::Internal, "the sync lock was poisoned"))?;
+    if running.is_some() {
+        return Ok(());
+    }
+    let data_dir = desk(&app.state::<DeskState>())?.data_dir().to_path_buf();
+    let events = app.clone();
+    *running = app::sync::spawn_background_sync(&data_dir, move |status| {
+        let _ = events.emit("sync-status", status);
+    })?;
+    Ok(())
+}
+
+/// Stops the background sync after the exchange in progress (app exit).
+pub fn stop_background_sync(app: &tauri::AppHandle) {
+    if let Ok(mut running) = app.state::<BackgroundSyncState>().0.lock() {
+        if let Some(sync) = running.take() {
+            sync.stop();
+        }
+    }
+}
 
 type Reply<T> = Result<T, AppError>;
 
@@ -50,8 +82,33 @@ pub fn setup_status(state: State<'_, DeskState>) -> Reply<SetupStatus> {
 }
 
 #[tauri::command]
-pub fn setup(state: State<'_, DeskState>, input: SetupInput) -> Reply<SetupStatus> {
-    desk(&state)?.setup(input)
+pub fn setup(
+    app: tauri::AppHandle,
+    state: State<'_, DeskState>,
+    input: SetupInput,
+) -> Reply<SetupStatus> {
+    let status = desk(&state)?.setup(input)?;
+    if status.enrolled {
+        start_background_sync(&app)?;
+    }
+    Ok(status)
+}
+
+#[tauri::command]
+pub fn save_clerk(state: State<'_, DeskState>, clerk: ClerkInput) -> Reply<SetupStatus> {
+    desk(&state)?.save_clerk(&clerk)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn enroll(
+    app: tauri::AppHandle,
+    state: State<'_, DeskState>,
+    server_url: String,
+    code: String,
+) -> Reply<SetupStatus> {
+    let status = desk(&state)?.enroll(&server_url, &code)?;
+    start_background_sync(&app)?;
+    Ok(status)
 }
 
 #[tauri::command]

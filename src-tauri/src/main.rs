@@ -16,7 +16,13 @@ fn main() {
         app::desk::Desk::open(&data_dir).expect("the counter's database could not be opened");
     tauri::Builder::default()
         .manage(commands::DeskState(Mutex::new(desk)))
+        .manage(commands::BackgroundSyncState::default())
         .setup(|app| {
+            // Syncs from the start when enrolled; a failure leaves the counter working offline
+            // and the indicator says "not enrolled" or "offline".
+            if let Err(error) = commands::start_background_sync(app.handle()) {
+                eprintln!("background sync not started: {:?}", error.code);
+            }
             // The citizen-facing window goes fullscreen on a second screen when there is one.
             if let Some(window) = app.get_webview_window("satisfaction") {
                 let monitors = window.available_monitors().unwrap_or_default();
@@ -31,6 +37,8 @@ fn main() {
             commands::app_info,
             commands::setup_status,
             commands::setup,
+            commands::enroll,
+            commands::save_clerk,
             commands::list_procedures,
             commands::preview_due,
             commands::validate_field,
@@ -46,6 +54,11 @@ fn main() {
             commands::settings,
             commands::save_settings,
         ])
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("the Một Cửa window could not start");
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("the Một Cửa window could not start")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                commands::stop_background_sync(app);
+            }
+        });
 }

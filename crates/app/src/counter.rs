@@ -356,6 +356,53 @@ impl Counter {
         Ok(self.store.clerks()?)
     }
 
+    /// Adds a clerk (no `id`) or renames / retires one (`id` given), with a `clerk_saved`
+    /// event. A clerk is never deleted: old events and reports still name them. The last
+    /// working clerk cannot be retired: every intake needs one.
+    pub fn save_clerk(
+        &mut self,
+        id: Option<&str>,
+        full_name: &str,
+        active: bool,
+    ) -> Result<Clerk, AppError> {
+        let full_name = domain::validation::normalize_name(full_name)
+            .map_err(|e| AppError::invalid("clerks", e.code(), e.to_string()))?;
+        let clerks = self.store.clerks()?;
+        let id = match id {
+            Some(id) => {
+                if !clerks.iter().any(|clerk| clerk.id == id) {
+                    return Err(AppError::new(ErrorCode::NotFound, "no such clerk"));
+                }
+                id.to_string()
+            }
+            None => {
+                // Ids are `clerk-N`; the next N is one past the highest, never a reused one.
+                let highest = clerks
+                    .iter()
+                    .filter_map(|clerk| clerk.id.strip_prefix("clerk-")?.parse::<u32>().ok())
+                    .max()
+                    .unwrap_or(0);
+                format!("clerk-{}", highest + 1)
+            }
+        };
+        let others_working = clerks.iter().any(|clerk| clerk.active && clerk.id != id);
+        if !active && !others_working {
+            return Err(AppError::invalid(
+                "clerks",
+                "last_clerk",
+                "the last working clerk cannot be retired",
+            ));
+        }
+        let clerk = Clerk {
+            id,
+            full_name,
+            active,
+        };
+        let now = self.now();
+        self.store.save_clerk(&clerk, now)?;
+        Ok(clerk)
+    }
+
     fn default_clerk(&self) -> Result<String, AppError> {
         Ok(self
             .store

@@ -27,6 +27,24 @@ pub struct SetupStatus {
     pub counter_name: Option<String>,
     /// The clerks.
     pub clerks: Vec<ClerkSummary>,
+    /// Whether the counter holds a credential of the district server.
+    pub enrolled: bool,
+    /// Why enrolling during set-up failed: the counter is set up and works offline; the clerk
+    /// can enrol later from the settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enroll_error: Option<AppError>,
+}
+
+/// A clerk to add (no `id`) or to change, from the settings screen.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClerkInput {
+    /// The clerk's id; absent for a new clerk.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Full name.
+    pub name: String,
+    /// Whether the clerk still works at the counter.
+    pub active: bool,
 }
 
 /// A clerk as the header's picker shows it.
@@ -253,6 +271,8 @@ impl Desk {
                 commune_name: None,
                 counter_name: None,
                 clerks: vec![],
+                enrolled: false,
+                enroll_error: None,
             });
         };
         let settings = counter.settings()?;
@@ -270,11 +290,21 @@ impl Desk {
             commune_name: Some(settings.commune_name),
             counter_name: Some(settings.counter_name),
             clerks,
+            enrolled: crate::sync::load_credential(&self.data_dir)?.is_some(),
+            enroll_error: None,
         })
     }
 
-    /// Sets the counter up (first run).
+    /// Sets the counter up (first run), then enrols it when an address and a code are given.
+    /// A failed enrolment does not undo the set-up: the counter works offline and says why in
+    /// `enroll_error`.
     pub fn setup(&mut self, input: SetupInput) -> Result<SetupStatus, AppError> {
+        let enrolment = match (input.server_url.as_deref(), input.enroll_code.as_deref()) {
+            (Some(url), Some(code)) if !url.trim().is_empty() && !code.trim().is_empty() => {
+                Some((url.to_string(), code.to_string()))
+            }
+            _ => None,
+        };
         let init = InitInput {
             commune_code: input.commune_code,
             commune_name: input.commune_name,
@@ -283,7 +313,38 @@ impl Desk {
             clerks: input.clerks,
         };
         self.counter = Some(Counter::init(&self.data_dir, &init, Box::new(SystemClock))?);
+        let enroll_error = match enrolment {
+            Some((url, code)) => self.counter_mut()?.enroll(&url, &code).err(),
+            None => None,
+        };
+        Ok(SetupStatus {
+            enroll_error,
+            ..self.setup_status()?
+        })
+    }
+
+    /// Adds a clerk, or renames or retires one; returns the header's new clerk list.
+    pub fn save_clerk(&mut self, input: &ClerkInput) -> Result<SetupStatus, AppError> {
+        self.counter_mut()?
+            .save_clerk(input.id.as_deref(), &input.name, input.active)?;
+        self.wrote();
         self.setup_status()
+    }
+
+    /// Enrols the counter with the district server later (from the settings).
+    pub fn enroll(&mut self, server_url: &str, code: &str) -> Result<SetupStatus, AppError> {
+        self.counter_mut()?.enroll(server_url, code)?;
+        self.setup_status()
+    }
+
+    /// The counter's data folder (the background sync opens its own connection there).
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Wakes the background sync, when one runs in this process, after a local write.
+    fn wrote(&self) {
+        crate::sync::notify_local_write(&self.data_dir);
     }
 
     /// The procedures in force today matching `query` (no diacritics needed); all when empty.
@@ -347,7 +408,9 @@ impl Desk {
 
     /// Takes a dossier in.
     pub fn intake(&mut self, input: IntakeInput) -> Result<DossierView, AppError> {
-        self.counter_mut()?.intake(input)
+        let view = self.counter_mut()?.intake(input)?;
+        self.wrote();
+        Ok(view)
     }
 
     /// Today's board.
@@ -394,7 +457,11 @@ impl Desk {
         action: Action,
         clerk_id: Option<String>,
     ) -> Result<DossierView, AppError> {
-        self.counter_mut()?.transition(code, action, None, clerk_id)
+        let view = self
+            .counter_mut()?
+            .transition(code, action, None, clerk_id)?;
+        self.wrote();
+        Ok(view)
     }
 
     /// Search as the clerk types.
@@ -432,6 +499,7 @@ impl Desk {
                 .unwrap_or_default()
         ));
         let printed = self.counter_mut()?.print(kind, code, subject, &path)?;
+        self.wrote();
         Ok(PrintedFile { path: printed.path })
     }
 
@@ -440,7 +508,9 @@ impl Desk {
         &mut self,
         input: &TapInput,
     ) -> Result<crate::satisfaction::TapRecorded, AppError> {
-        self.counter_mut()?.record_tap(input)
+        let recorded = self.counter_mut()?.record_tap(input)?;
+        self.wrote();
+        Ok(recorded)
     }
 
     /// The settings screen's values.
@@ -486,6 +556,7 @@ impl Desk {
         let now = counter.now();
         counter.store_mut().save_settings(&settings, now)?;
         counter.apply_working_hours()?;
+        self.wrote();
         self.settings()
     }
 

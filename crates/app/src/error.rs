@@ -56,7 +56,7 @@ pub enum ErrorCode {
 }
 
 /// A failure of a use case: a typed code for programs and a message for people reading logs.
-#[derive(Debug, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
 #[error("{message}")]
 pub struct AppError {
     /// What kind of failure this is.

@@ -1,7 +1,7 @@
 //! The desk behind the desktop app, driven as the IPC commands drive it, on a real encrypted
 //! SQLite file in a temporary folder.
 
-use app::desk::{Desk, SetupInput};
+use app::desk::{ClerkInput, Desk, SetupInput};
 use app::{Action, DossierStatus, IntakeInput};
 
 fn set_up_desk() -> (tempfile::TempDir, Desk) {
@@ -80,4 +80,99 @@ fn search_finds_a_name_typed_without_diacritics() {
             .collect::<Vec<_>>(),
         vec![code.as_str()]
     );
+}
+
+/// A failed enrolment at first run does not undo the set-up: the counter is configured, works
+/// offline, is not enrolled, and the set-up answer says why with a stable code.
+#[test]
+fn a_failed_enrolment_leaves_the_counter_set_up_and_offline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut desk = Desk::open(dir.path()).expect("desk");
+    // Port 9 (discard) on loopback: nothing answers there.
+    let status = desk
+        .setup(SetupInput {
+            commune_code: "H15.50.05.13".into(),
+            commune_name: "Tả Van".into(),
+            counter_name: "Quầy 1".into(),
+            clerks: vec!["Lò Thị Mai".into()],
+            server_url: Some("http://127.0.0.1:9".into()),
+            enroll_code: Some("ABCD-EFGH".into()),
+        })
+        .expect("the set-up itself succeeds");
+    assert!(status.configured);
+    assert!(!status.enrolled);
+    let error = status
+        .enroll_error
+        .expect("the enrolment failure is reported");
+    assert!(
+        matches!(
+            error.code,
+            app::ErrorCode::EnrollFailed | app::ErrorCode::SyncFailed
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        desk.sync_status().expect("sync status").state,
+        "not_enrolled"
+    );
+    let code = intake(&mut desk, "Vàng Thị Dua");
+    assert!(
+        desk.events_waiting().expect("waiting") > 0,
+        "{code} waits for the sync"
+    );
+}
+
+/// Clerks are added with a fresh id, retired (never deleted: history still names them), and the
+/// last working clerk cannot be retired because every intake needs a receiving clerk.
+#[test]
+fn clerks_are_added_and_retired_but_never_all_of_them() {
+    let (_dir, mut desk) = set_up_desk();
+    let added = desk
+        .save_clerk(&ClerkInput {
+            id: None,
+            name: "  Hầu   Văn Páo ".into(),
+            active: true,
+        })
+        .expect("add a clerk");
+    let names: Vec<_> = added.clerks.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Lò Thị Mai", "Hầu Văn Páo"]);
+    assert_eq!(added.clerks[1].id, "clerk-2");
+
+    let retired = desk
+        .save_clerk(&ClerkInput {
+            id: Some("clerk-1".into()),
+            name: "Lò Thị Mai".into(),
+            active: false,
+        })
+        .expect("retire the first clerk");
+    assert_eq!(
+        retired.clerks.len(),
+        1,
+        "the header lists working clerks only"
+    );
+    let refused = desk
+        .save_clerk(&ClerkInput {
+            id: Some("clerk-2".into()),
+            name: "Hầu Văn Páo".into(),
+            active: false,
+        })
+        .expect_err("the last working clerk stays");
+    assert_eq!(refused.rule, Some("last_clerk"));
+    let bad_name = desk
+        .save_clerk(&ClerkInput {
+            id: None,
+            name: "Nguyễn 2".into(),
+            active: true,
+        })
+        .expect_err("a name holds letters only");
+    assert_eq!(bad_name.code, app::ErrorCode::Validation);
+    // A new clerk after a retirement gets a new id, never a reused one.
+    let third = desk
+        .save_clerk(&ClerkInput {
+            id: None,
+            name: "Sùng Thị Lan".into(),
+            active: true,
+        })
+        .expect("add another");
+    assert!(third.clerks.iter().any(|c| c.id == "clerk-3"));
 }
