@@ -55,6 +55,34 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    /// Every code, for the check that the UI has a message for each.
+    pub const ALL: [ErrorCode; 22] = [
+        ErrorCode::Validation,
+        ErrorCode::NotFound,
+        ErrorCode::IllegalTransition,
+        ErrorCode::FinalStatus,
+        ErrorCode::AlreadyExtended,
+        ErrorCode::ExtensionNotLater,
+        ErrorCode::SupplementAlreadyRequested,
+        ErrorCode::ReasonRequired,
+        ErrorCode::DueDateUnknown,
+        ErrorCode::Conflict,
+        ErrorCode::NotInitialised,
+        ErrorCode::AlreadyInitialised,
+        ErrorCode::DiskFull,
+        ErrorCode::ReadOnly,
+        ErrorCode::Busy,
+        ErrorCode::Corrupt,
+        ErrorCode::WrongKey,
+        ErrorCode::NewerSchema,
+        ErrorCode::ReferenceData,
+        ErrorCode::PrintFailed,
+        ErrorCode::EnrollFailed,
+        ErrorCode::SyncFailed,
+    ];
+}
+
 /// A failure of a use case: a typed code for programs and a message for people reading logs.
 #[derive(Debug, Clone, thiserror::Error, Serialize)]
 #[error("{message}")]
@@ -126,5 +154,55 @@ impl From<domain::status::TransitionError> for AppError {
             E::ReasonRequired { .. } => ErrorCode::ReasonRequired,
         };
         AppError::new(code, error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    /// Adding a code without adding it to `ALL` fails to compile here (exhaustive match).
+    fn listed(code: ErrorCode) -> bool {
+        match code {
+            ErrorCode::Validation
+            | ErrorCode::NotFound
+            | ErrorCode::IllegalTransition
+            | ErrorCode::FinalStatus
+            | ErrorCode::AlreadyExtended
+            | ErrorCode::ExtensionNotLater
+            | ErrorCode::SupplementAlreadyRequested
+            | ErrorCode::ReasonRequired
+            | ErrorCode::DueDateUnknown
+            | ErrorCode::Conflict
+            | ErrorCode::NotInitialised
+            | ErrorCode::AlreadyInitialised
+            | ErrorCode::DiskFull
+            | ErrorCode::ReadOnly
+            | ErrorCode::Busy
+            | ErrorCode::Corrupt
+            | ErrorCode::WrongKey
+            | ErrorCode::NewerSchema
+            | ErrorCode::ReferenceData
+            | ErrorCode::PrintFailed
+            | ErrorCode::EnrollFailed
+            | ErrorCode::SyncFailed
+            | ErrorCode::Internal => ErrorCode::ALL.contains(&code) || code == ErrorCode::Internal,
+        }
+    }
+
+    /// The UI turns every error code into a message of its own, in Vietnamese and English
+    /// (ui/src/lib/i18n): a clerk never sees "something went wrong (code …)" for a known case.
+    #[test]
+    fn every_error_code_has_a_vietnamese_and_an_english_message() {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/i18n");
+        for language in ["vi.ts", "en.ts"] {
+            let text = std::fs::read_to_string(ui.join(language)).expect("i18n file");
+            for code in ErrorCode::ALL.into_iter().chain([ErrorCode::Internal]) {
+                assert!(listed(code));
+                let name = serde_json::to_value(code).expect("code");
+                let key = format!("\"error.{}\":", name.as_str().expect("string"));
+                assert!(text.contains(&key), "{language} has no message for {key}");
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import type {
   AppInfo,
   Board,
   CitizenField,
+  ClerkInput,
   DossierChanged,
   DuePreview,
   Dossier,
@@ -69,6 +70,16 @@ export function setup(input: SetupInput): Promise<SetupStatus> {
   return call("setup", { input });
 }
 
+/** Enrols the counter with the district server later (settings); starts the background sync. */
+export function enroll(serverUrl: string, code: string): Promise<SetupStatus> {
+  return call("enroll", { server_url: serverUrl, code });
+}
+
+/** Adds a clerk, or renames or retires one; answers the new clerk list. */
+export function saveClerk(clerk: ClerkInput): Promise<SetupStatus> {
+  return call("save_clerk", { clerk });
+}
+
 /** Catalogue search; the core ignores accents and case. An empty query lists all. */
 export function listProcedures(query: string): Promise<ProcedureSummary[]> {
   return call("list_procedures", { query });
@@ -104,8 +115,8 @@ export function dossierDetail(code: string): Promise<DossierDetail> {
 }
 
 /** Takes one step on a dossier. */
-export function transition(code: string, action: TransitionAction): Promise<Dossier> {
-  return call("transition", { code, action });
+export function transition(code: string, action: TransitionAction, clerkId?: string): Promise<Dossier> {
+  return call("transition", clerkId ? { code, action, clerk_id: clerkId } : { code, action });
 }
 
 /** Finds dossiers by code, identification number, phone or unaccented name prefix. */

@@ -20,6 +20,17 @@ export interface SetupStatus {
   commune_name?: string;
   counter_name?: string;
   clerks: Clerk[];
+  /** Whether the counter holds a credential of the district server. */
+  enrolled: boolean;
+  /** Why enrolling during set-up failed; the counter is set up and works offline. */
+  enroll_error?: IpcError;
+}
+
+/** A clerk to add (no `id`), rename or retire (`active: false`) from the settings. */
+export interface ClerkInput {
+  id?: string;
+  name: string;
+  active: boolean;
 }
 
 /** First-run answers. Without `server_url` the counter works offline for now. */

@@ -40,8 +40,12 @@ describe("error codes map to Vietnamese, by code only", () => {
   });
 
   it("an unknown code still gives a Vietnamese sentence with the code, not the message", () => {
-    const text = errorText({ code: "disk_full", message: "No space left on device" });
-    expect(text).toBe("Đã xảy ra lỗi (mã disk_full).");
+    const text = errorText({ code: "cosmic_ray", message: "No space left on device" });
+    expect(text).toBe("Đã xảy ra lỗi (mã cosmic_ray).");
+  });
+
+  it("a full disk says that nothing was written", () => {
+    expect(errorText({ code: "disk_full", message: "No space left on device" })).toContain("chưa có gì được ghi");
   });
 
   it("switches to English on request", () => {

@@ -51,6 +51,18 @@ describe("Dossier detail", () => {
     expect((await screen.findByTestId("detail-note")).textContent).toBe("Đã cập nhật hồ sơ: Chuyển xử lý.");
   });
 
+  it("records the clerk chosen in the header as the one who acted", async () => {
+    const backend = core(dossier({ allowed_actions: ["start_processing"] }));
+    const user = userEvent.setup();
+    render(DossierDetail, { code: CODE, onBack: () => {}, clerkId: "clerk-2" });
+    await user.click(await screen.findByTestId("detail-action-start_processing"));
+    await waitFor(() =>
+      expect(backend.argsOf("transition")).toEqual([
+        { code: CODE, action: { action: "start_processing" }, clerk_id: "clerk-2" },
+      ]),
+    );
+  });
+
   it("asks a reason before refusing, and will not send an empty one", async () => {
     const backend = core(dossier());
     const user = userEvent.setup();

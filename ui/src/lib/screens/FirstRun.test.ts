@@ -10,7 +10,7 @@ afterEach(() => {
   clearMocks();
 });
 
-const DONE = { configured: true, commune_name: "Xã Thử Nghiệm", counter_name: "Quầy 1", clerks: [] };
+const DONE = { configured: true, commune_name: "Xã Thử Nghiệm", counter_name: "Quầy 1", clerks: [], enrolled: false };
 
 async function fillCounter(user: ReturnType<typeof userEvent.setup>) {
   await user.type(screen.getByTestId("setup-commune-code"), "99999");
@@ -45,6 +45,26 @@ describe("First-run setup", () => {
       },
     ]);
     expect(onDone).toHaveBeenCalledWith(DONE);
+  });
+
+  it("keeps the counter set up when enrolment fails, says why in Vietnamese, and lets the clerk go on offline", async () => {
+    const refused = { ...DONE, enroll_error: { code: "enroll_failed", message: "401" } };
+    fakeBackend({ setup: () => refused });
+    const onDone = vi.fn();
+    const user = userEvent.setup();
+    render(FirstRun, { onDone });
+    await fillCounter(user);
+    await user.type(screen.getByTestId("setup-server-url"), "https://tinh.example.vn");
+    await user.type(screen.getByTestId("setup-enroll-code"), "SAI-MA{Enter}");
+
+    const alert = await screen.findByTestId("setup-error");
+    expect(alert.textContent).toContain("chưa đăng ký được với máy chủ");
+    expect(alert.textContent).toContain("Kiểm tra địa chỉ và mã đăng ký");
+    expect(onDone).not.toHaveBeenCalled();
+    // No second set-up can be attempted: the counter exists; only going on is offered.
+    expect(screen.queryByTestId("setup-save")).toBeNull();
+    await user.click(screen.getByTestId("setup-continue-offline"));
+    expect(onDone).toHaveBeenCalledWith(refused);
   });
 
   it("sends the server address and enrolment code when connecting", async () => {
