@@ -277,12 +277,132 @@ pub fn render_report(report: &Report, format: ReportFormat) -> Result<Vec<u8>, A
             .map_err(|e| AppError::new(ErrorCode::Internal, format!("report json: {e}"))),
         ReportFormat::Csv => Ok(to_csv(report).into_bytes()),
         ReportFormat::Xlsx => to_xlsx(report),
-        ReportFormat::Pdf => Err(AppError::invalid(
-            "format",
-            "report_pdf_unavailable",
-            "PDF reports need a report document in the printing crate; use xlsx, csv or json",
-        )),
+        ReportFormat::Pdf => to_pdf(report),
     }
+}
+
+/// A rate for people: "98,36%" with the Vietnamese decimal comma; a dash when nothing is rated.
+fn rate_text(basis_points: Option<u32>) -> String {
+    basis_points.map_or_else(
+        || "—".to_string(),
+        |bp| format!("{},{:02}%", bp / 100, bp % 100),
+    )
+}
+
+fn cell_text(cell: Cell) -> String {
+    match cell {
+        Cell::Count(count) => count.to_string(),
+        Cell::Rate(rate) => rate_text(rate),
+        Cell::Met(Some(true)) => "Đạt".to_string(),
+        Cell::Met(Some(false)) => "Không đạt".to_string(),
+        Cell::Met(None) => "—".to_string(),
+    }
+}
+
+/// The columns of the breakdown tables: what a commune head reads per procedure or clerk.
+const BREAKDOWN: [Column; 8] = [
+    ("Tiếp nhận", |i| Cell::Count(i.received.total())),
+    ("Kỳ trước chuyển sang", |i| {
+        Cell::Count(i.carried_over)
+    }),
+    ("Trả trước hạn", |i| Cell::Count(i.resolved.early)),
+    ("Trả đúng hạn", |i| Cell::Count(i.resolved.on_time)),
+    ("Trả quá hạn", |i| Cell::Count(i.resolved.late)),
+    ("Đang giải quyết quá hạn", |i| {
+        Cell::Count(i.pending.overdue)
+    }),
+    ("Xin lỗi (Mẫu 04)", |i| Cell::Count(i.apologies_issued)),
+    ("Tỷ lệ đúng hạn", |i| {
+        Cell::Rate(i.on_time_rate_basis_points())
+    }),
+];
+
+/// The report as a PDF through the printing crate: every indicator of the period, then the
+/// tables by procedure and by clerk, on A4 landscape.
+pub fn to_pdf(report: &Report) -> Result<Vec<u8>, AppError> {
+    let commune = report
+        .commune_name
+        .trim()
+        .trim_start_matches("Xã ")
+        .trim_start_matches("xã ");
+    let breakdown = |first: &str, rows: Vec<(String, &Indicators)>| printing::ReportTable {
+        heading: String::new(),
+        columns: std::iter::once(first.to_string())
+            .chain(BREAKDOWN.iter().map(|(label, _)| label.to_string()))
+            .collect(),
+        rows: rows
+            .into_iter()
+            .map(|(name, indicators)| {
+                std::iter::once(name)
+                    .chain(
+                        BREAKDOWN
+                            .iter()
+                            .map(|(_, value)| cell_text(value(indicators))),
+                    )
+                    .collect()
+            })
+            .collect(),
+    };
+    let by_procedure = printing::ReportTable {
+        heading: "Theo thủ tục hành chính".to_string(),
+        ..breakdown(
+            "Thủ tục",
+            report
+                .indicators
+                .by_procedure
+                .iter()
+                .map(|row| {
+                    (
+                        format!("{} ({})", row.procedure_name, row.procedure_code),
+                        &row.indicators,
+                    )
+                })
+                .collect(),
+        )
+    };
+    let by_clerk = printing::ReportTable {
+        heading: "Theo công chức tiếp nhận".to_string(),
+        ..breakdown(
+            "Công chức",
+            report
+                .indicators
+                .by_clerk
+                .iter()
+                .map(|row| {
+                    (
+                        report.clerk_name(&row.clerk_id).to_string(),
+                        &row.indicators,
+                    )
+                })
+                .collect(),
+        )
+    };
+    let input = printing::PeriodReportInput {
+        body: printing::IssuingBody::one_stop_counter(commune),
+        period: format!(
+            "{} ({})",
+            report.counter_name.trim(),
+            report.indicators.period.label_vi()
+        ),
+        issued_at: report.generated_at,
+        summary: COLUMNS
+            .iter()
+            .map(|(label, value)| {
+                (
+                    label.to_string(),
+                    cell_text(value(&report.indicators.totals)),
+                )
+            })
+            .collect(),
+        tables: vec![by_procedure, by_clerk],
+    };
+    let options = printing::RenderOptions {
+        paper: printing::Paper::A4,
+        created_at: report.generated_at,
+        lookup_base_url: crate::print::DEFAULT_LOOKUP_BASE.into(),
+    };
+    printing::render(&printing::Document::PeriodReport(input), &options)
+        .map_err(|e| AppError::new(ErrorCode::PrintFailed, e.to_string()))
 }
 
 /// Writes the report to `out` in `format`.

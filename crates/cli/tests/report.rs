@@ -290,7 +290,7 @@ fn report_json_and_xlsx_give_the_figures_of_the_script() {
 }
 
 /// A month cut on the 15th (domain.md §7) with the taps of today; CSV starts with the UTF-8
-/// byte-order mark; PDF is refused with a stable rule code.
+/// byte-order mark; the PDF prints the same figures as the JSON.
 #[test]
 fn report_by_period_counts_taps_and_exports_csv_with_bom() {
     let (counter, early) = march_counter();
@@ -370,7 +370,10 @@ fn report_by_period_counts_taps_and_exports_csv_with_bom() {
         "header, totals, 2 procedures, 1 clerk"
     );
 
-    let pdf = counter.run_raw(&[
+    // The same month as a PDF through the printing crate: each indicator's line carries the
+    // value of the JSON report of the same range.
+    let pdf_path = counter.output("march.pdf");
+    let march = counter.run(&[
         "report",
         "--from",
         "2026-03-01",
@@ -379,9 +382,56 @@ fn report_by_period_counts_taps_and_exports_csv_with_bom() {
         "--format",
         "pdf",
         "-o",
-        counter.output("march.pdf").to_str().expect("utf-8 path"),
+        pdf_path.to_str().expect("utf-8 path"),
     ]);
-    assert!(!pdf.status.success());
-    let error: Value = serde_json::from_slice(&pdf.stderr).expect("JSON error");
-    assert_eq!(error["rule"], "report_pdf_unavailable");
+    let layout = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(layout.status.success(), "pdftotext reads the report");
+    let text = String::from_utf8_lossy(&layout.stdout).into_owned();
+    assert!(text.contains("BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"));
+    assert!(text.contains("từ ngày 01/03/2026 đến ngày 31/03/2026"));
+    let totals = &march["totals"];
+    let expected = [
+        (
+            "Tổng tiếp nhận mới trong kỳ",
+            count(totals, &["received", "counter"])
+                + count(totals, &["received", "post"])
+                + count(totals, &["received", "online"]),
+        ),
+        (
+            "Đã trả kết quả trước hạn",
+            count(totals, &["resolved", "early"]),
+        ),
+        (
+            "Đã trả kết quả đúng hạn",
+            count(totals, &["resolved", "on_time"]),
+        ),
+        (
+            "Đã trả kết quả quá hạn",
+            count(totals, &["resolved", "late"]),
+        ),
+        ("Dừng giải quyết", count(totals, &["stopped"])),
+    ];
+    for (label, value) in expected {
+        let line = text
+            .lines()
+            .find(|line| line.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no line for {label}:\n{text}"));
+        assert_eq!(
+            line.split_whitespace().last(),
+            Some(value.to_string().as_str()),
+            "{label}: {line}"
+        );
+    }
+    let rate = text
+        .lines()
+        .find(|line| line.trim_start().starts_with("Tỷ lệ giải quyết đúng hạn"))
+        .expect("the on-time rate line");
+    assert!(rate.trim_end().ends_with("75,00%"), "{rate}");
+    assert!(text.contains("Không đạt"), "below the 98% target");
+    assert!(text.contains("Theo thủ tục hành chính") && text.contains("Theo công chức tiếp nhận"));
 }

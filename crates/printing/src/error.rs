@@ -34,6 +34,16 @@ pub enum PrintError {
         /// Which input field.
         field: &'static str,
     },
+    /// A table row has a different number of cells than the table has columns.
+    #[error("a row of the table {table} has {cells} cells for {columns} columns")]
+    RaggedTable {
+        /// The table's heading.
+        table: String,
+        /// Cells in the row.
+        cells: usize,
+        /// Columns of the table.
+        columns: usize,
+    },
     /// This document is not made for that paper (e.g. a letter on the 80 mm receipt roll).
     #[error("{document} cannot be printed on {paper}")]
     PaperNotSupported {
@@ -64,6 +74,7 @@ impl PrintError {
             PrintError::ControlCharacter { .. } => "print.control_character",
             PrintError::EmptyField { .. } => "print.empty_field",
             PrintError::PaperNotSupported { .. } => "print.paper_not_supported",
+            PrintError::RaggedTable { .. } => "print.ragged_table",
             PrintError::QrTooLong { .. } => "print.qr_too_long",
             PrintError::FontUnreadable { .. } => "print.font_unreadable",
         }

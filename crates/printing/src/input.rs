@@ -367,3 +367,31 @@ pub struct LetterInput {
     /// The dossier it follows; with it the letter carries the lookup QR code.
     pub dossier_code: Option<String>,
 }
+
+/// A table of a period report: a heading, column headers, and rows of ready-made text (the
+/// caller formats counts and rates; printing only lays them out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTable {
+    /// The heading above the table ("Theo thủ tục hành chính").
+    pub heading: String,
+    /// Column headers; the first column is the wide one (names), the others share the rest.
+    pub columns: Vec<String>,
+    /// The rows, each as many cells as there are columns.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The report of a period (domain.md §7): the counter's figures for the commune head and the
+/// district, on A4 landscape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodReportInput {
+    /// The counter.
+    pub body: IssuingBody,
+    /// The period, in words ("Tháng 11 năm 2026 (từ 15/10/2026 đến 14/11/2026)").
+    pub period: String,
+    /// Date printed.
+    pub issued_at: DateTime<FixedOffset>,
+    /// The indicators of the whole period as label/value pairs, in the report's order.
+    pub summary: Vec<(String, String)>,
+    /// The breakdowns (by procedure, by clerk).
+    pub tables: Vec<ReportTable>,
+}

@@ -6,8 +6,8 @@ use domain::dossier::{DocumentForm, ReceivedDocument};
 
 use crate::input::{
     ApologyInput, ControlSheetInput, ControlStep, IssuingBody, LetterInput, LetterKind,
-    RefusalInput, Signer, SlipInput, StopNoticeInput, SupplementRequestInput, Timeliness,
-    TrackingBookInput, TrackingRow,
+    PeriodReportInput, RefusalInput, ReportTable, Signer, SlipInput, StopNoticeInput,
+    SupplementRequestInput, Timeliness, TrackingBookInput, TrackingRow,
 };
 use crate::{Document, Paper};
 
@@ -322,4 +322,51 @@ pub fn all_documents() -> Vec<(&'static str, Document, Paper)> {
             Paper::A4,
         ),
     ]
+}
+
+/// A period report with `procedures` invented rows in its by-procedure table.
+pub fn period_report(procedures: usize) -> PeriodReportInput {
+    let figure = |i: usize, k: usize| ((i * 7 + k * 3) % 40).to_string();
+    PeriodReportInput {
+        body: IssuingBody::one_stop_counter("Tả Van"),
+        period: "Tháng 11 năm 2026 (từ 15/10/2026 đến 14/11/2026)".to_owned(),
+        issued_at: vn_time(2026, 11, 16, 9, 0),
+        summary: vec![
+            ("Tổng tiếp nhận mới trong kỳ".to_owned(), "137".to_owned()),
+            ("Đã trả kết quả đúng hạn".to_owned(), "120".to_owned()),
+            ("Đã trả kết quả quá hạn".to_owned(), "2".to_owned()),
+            ("Tỷ lệ giải quyết đúng hạn".to_owned(), "98,36%".to_owned()),
+            ("Đạt chỉ tiêu trên 98%".to_owned(), "Đạt".to_owned()),
+        ],
+        tables: vec![
+            ReportTable {
+                heading: "Theo thủ tục hành chính".to_owned(),
+                columns: [
+                    "Thủ tục",
+                    "Tiếp nhận",
+                    "Đúng hạn",
+                    "Quá hạn",
+                    "Tỷ lệ đúng hạn",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                rows: (0..procedures)
+                    .map(|i| {
+                        vec![
+                            format!("Thủ tục mẫu (số {})", i + 1),
+                            figure(i, 1),
+                            figure(i, 2),
+                            figure(i, 3),
+                            format!("{},{:02}%", 90 + i % 10, i % 100),
+                        ]
+                    })
+                    .collect(),
+            },
+            ReportTable {
+                heading: "Theo công chức".to_owned(),
+                columns: ["Công chức", "Tiếp nhận"].map(str::to_owned).to_vec(),
+                rows: vec![],
+            },
+        ],
+    }
 }

@@ -208,6 +208,55 @@ fn tracking_book_is_only_printed_on_a4() {
     assert_eq!(err.code(), "print.paper_not_supported");
 }
 
+/// The period report (domain.md §7) prints every indicator with its value, and a long
+/// by-procedure table breaks across landscape pages with its header repeated; an empty
+/// breakdown says so in words.
+#[test]
+fn period_report_prints_every_figure_and_repeats_table_headers() {
+    let input = samples::period_report(120);
+    let laid = layout(
+        &Document::PeriodReport(input.clone()),
+        &support::options(Paper::A4),
+    )
+    .expect("lays out");
+    assert_inside_margins(&laid);
+    let pages = laid.pages.len();
+    assert!(
+        pages >= 3,
+        "120 procedure rows need several pages, got {pages}"
+    );
+    for n in 1..pages {
+        let text = page_text(&laid, n);
+        assert!(
+            text.contains("Tỷ lệ đúng hạn"),
+            "page {} repeats the header",
+            n + 1
+        );
+    }
+    let r = render_checked("report", &Document::PeriodReport(input.clone()), Paper::A4);
+    r.assert_has("BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH");
+    r.assert_has(&input.period);
+    for (label, value) in &input.summary {
+        r.assert_has(label);
+        r.assert_has(value);
+    }
+    for n in 1..=120 {
+        let label = format!("Thủ tục mẫu (số {n})");
+        assert_eq!(r.text.matches(&label).count(), 1, "{label} printed once");
+    }
+    r.assert_has("Theo công chức");
+    r.assert_has("Không có hồ sơ trong kỳ.");
+
+    let mut ragged = input;
+    ragged.tables[0].rows[0].pop();
+    let error = layout(
+        &Document::PeriodReport(ragged),
+        &support::options(Paper::A4),
+    )
+    .expect_err("a short row is refused");
+    assert_eq!(error.code(), "print.ragged_table");
+}
+
 /// Thank-you, congratulations and condolences letters (local "Chính quyền thân thiện"
 /// practice): title, salutation, every paragraph, signature, and the QR code.
 #[test]

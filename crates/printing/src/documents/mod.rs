@@ -10,8 +10,8 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::error::PrintError;
 use crate::input::{
-    ApologyInput, ControlSheetInput, LetterInput, RefusalInput, SlipInput, StopNoticeInput,
-    SupplementRequestInput, TrackingBookInput,
+    ApologyInput, ControlSheetInput, LetterInput, PeriodReportInput, RefusalInput, SlipInput,
+    StopNoticeInput, SupplementRequestInput, TrackingBookInput,
 };
 use crate::layout::LaidOutDocument;
 use parts::Style;
@@ -36,6 +36,8 @@ pub enum Document {
     TrackingBook(TrackingBookInput),
     /// A thank-you, congratulations or condolences letter.
     Letter(LetterInput),
+    /// The report of a period: indicators and breakdowns (not a TT 03/2025 form).
+    PeriodReport(PeriodReportInput),
 }
 
 impl Document {
@@ -50,6 +52,7 @@ impl Document {
             Document::ControlSheet(_) => "form 06",
             Document::TrackingBook(_) => "form 07",
             Document::Letter(_) => "letter",
+            Document::PeriodReport(_) => "period report",
         }
     }
 }
@@ -105,7 +108,7 @@ pub fn layout(doc: &Document, opts: &RenderOptions) -> Result<LaidOutDocument, P
     let kind = doc.kind();
     let style = match doc {
         Document::Slip(_) => portrait(opts.paper, kind, true)?,
-        Document::TrackingBook(_) => match opts.paper {
+        Document::TrackingBook(_) | Document::PeriodReport(_) => match opts.paper {
             Paper::A4 => Style::a4_landscape(),
             other => {
                 return Err(PrintError::PaperNotSupported {
@@ -181,6 +184,15 @@ pub fn layout(doc: &Document, opts: &RenderOptions) -> Result<LaidOutDocument, P
             letter::lay_out(i, &style, base)?,
             i.kind.name_vi().to_owned(),
             "Thư của chính quyền thân thiện",
+            &i.body,
+        ),
+        Document::PeriodReport(i) => (
+            records::period_report(i, &style)?,
+            format!(
+                "Báo cáo kết quả giải quyết thủ tục hành chính {}",
+                i.period.trim()
+            ),
+            "Báo cáo định kỳ của Bộ phận Một cửa",
             &i.body,
         ),
     };

@@ -4,7 +4,7 @@
 use super::parts::{self, Style};
 use crate::error::PrintError;
 use crate::fonts::FaceKind;
-use crate::input::{ControlSheetInput, TrackingBookInput};
+use crate::input::{ControlSheetInput, PeriodReportInput, ReportTable, TrackingBookInput};
 use crate::layout::{Align, Flow, Paragraph, Span, Table, TableColumn};
 use crate::text;
 
@@ -240,4 +240,90 @@ pub(crate) fn tracking_book(input: &TrackingBookInput, style: &Style) -> Result<
         min_row_lines: 1,
     })?;
     Ok(flow)
+}
+
+/// The report of a period: title with the period, the summary of indicators as a two-column
+/// table, then each breakdown with its heading. An empty breakdown says so in words rather
+/// than printing a header with no rows.
+pub(crate) fn period_report(input: &PeriodReportInput, style: &Style) -> Result<Flow, PrintError> {
+    let mut flow = Flow::new(style.spec);
+    let place_date = parts::place_and_date(&input.body, &input.issued_at)?;
+    parts::header(&mut flow, style, &input.body, None, Some(&place_date))?;
+    parts::title(
+        &mut flow,
+        style,
+        "BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+        Some(Paragraph::new(style.body).field(
+            FaceKind::Regular,
+            text::required(&input.period, "period")?,
+            "period",
+        )),
+    )?;
+    let mut summary = Vec::with_capacity(input.summary.len());
+    for (label, value) in &input.summary {
+        summary.push(vec![
+            cell(text::required(label, "indicator")?, "indicator"),
+            cell(text::clean(value, "value")?, "value"),
+        ]);
+    }
+    flow.table(&Table {
+        columns: vec![
+            column("Chỉ tiêu", 70.0, Align::Left),
+            column("Kết quả", 30.0, Align::Right),
+        ],
+        rows: summary,
+        size_pt: style.table,
+        padding_mm: 0.8,
+        min_row_lines: 1,
+    })?;
+    for table in &input.tables {
+        report_table(&mut flow, style, table)?;
+    }
+    Ok(flow)
+}
+
+fn report_table(flow: &mut Flow, style: &Style, table: &ReportTable) -> Result<(), PrintError> {
+    flow.space(style.title_space_mm / 2.0);
+    flow.paragraph(&style.para().label(
+        FaceKind::Bold,
+        text::required(&table.heading, "table heading")?,
+    ))?;
+    if table.rows.is_empty() {
+        return flow.paragraph(
+            &style
+                .para()
+                .label(FaceKind::Italic, "Không có hồ sơ trong kỳ."),
+        );
+    }
+    let Some((first, others)) = table.columns.split_first() else {
+        return Err(PrintError::EmptyField {
+            field: "table columns",
+        });
+    };
+    // The names get the room they need; the figures share the rest equally.
+    let mut columns = vec![column(first, 34.0, Align::Left)];
+    let share = 66.0 / others.len().max(1) as f32;
+    columns.extend(others.iter().map(|h| column(h, share, Align::Right)));
+    let mut rows = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        if row.len() != table.columns.len() {
+            return Err(PrintError::RaggedTable {
+                table: table.heading.clone(),
+                cells: row.len(),
+                columns: table.columns.len(),
+            });
+        }
+        let mut cells = Vec::with_capacity(row.len());
+        for value in row {
+            cells.push(cell(text::clean(value, "table cell")?, "table cell"));
+        }
+        rows.push(cells);
+    }
+    flow.table(&Table {
+        columns,
+        rows,
+        size_pt: style.table - 1.0,
+        padding_mm: 0.8,
+        min_row_lines: 1,
+    })
 }
