@@ -5,8 +5,8 @@ use std::sync::Mutex;
 
 use app::citizen::{CitizenField, FieldIssue};
 use app::desk::{
-    ClerkInput, Desk, DeskSettings, DossierDetail, DuePreview, PrintedFile, ProcedureSummary,
-    SetupInput, SetupStatus,
+    ClerkInput, Desk, DeskSettings, DossierDetail, DuePreview, ExportedReport, PrintedFile,
+    ProcedureSummary, ReportQuery, SeriesPoint, SetupInput, SetupStatus,
 };
 use app::{Action, AppError, DossierView, ErrorCode, IntakeInput, TapInput};
 use chrono::{DateTime, FixedOffset};
@@ -218,4 +218,29 @@ pub fn settings(state: State<'_, DeskState>) -> Reply<DeskSettings> {
 #[tauri::command]
 pub fn save_settings(state: State<'_, DeskState>, settings: DeskSettings) -> Reply<DeskSettings> {
     desk(&state)?.save_settings(&settings)
+}
+
+#[tauri::command]
+pub fn report(state: State<'_, DeskState>, query: ReportQuery) -> Reply<app::report::Report> {
+    desk(&state)?.report(&query)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn report_series(
+    state: State<'_, DeskState>,
+    months: u32,
+    cutoff_day: u32,
+) -> Reply<Vec<SeriesPoint>> {
+    desk(&state)?.report_series(months, cutoff_day)
+}
+
+#[tauri::command]
+pub fn export_report(
+    state: State<'_, DeskState>,
+    query: ReportQuery,
+    format: app::report::ReportFormat,
+) -> Reply<ExportedReport> {
+    let exported = desk(&state)?.export_report(&query, format)?;
+    app::print::open_with_os(&exported.path)?;
+    Ok(exported)
 }

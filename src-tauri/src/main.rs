@@ -53,6 +53,9 @@ fn main() {
             commands::sync_now,
             commands::settings,
             commands::save_settings,
+            commands::report,
+            commands::report_series,
+            commands::export_report,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Một Cửa window could not start")

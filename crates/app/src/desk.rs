@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use domain::dossier::Action;
+use domain::report::ReportPeriod;
 use serde::{Deserialize, Serialize};
 use store::{EventKind, StoredEvent, WorkingPeriod};
 
@@ -563,6 +564,167 @@ impl Desk {
     /// Events waiting to be synced, for the header.
     pub fn events_waiting(&self) -> Result<i64, AppError> {
         Ok(self.counter()?.store().outbox_stats()?.events_waiting)
+    }
+}
+
+/// The period the reports screen asks for: a kind with its year and number (month 1–12 or
+/// quarter 1–4) and the cut-off day, or `custom` with `from` and `to` (both included).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportQuery {
+    /// Month, quarter, half_year, nine_months, year or custom.
+    pub kind: domain::report::PeriodKind,
+    /// The year of the period.
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// The month or quarter.
+    #[serde(default)]
+    pub number: Option<u32>,
+    /// The first day of a reporting month (domain.md §7: commonly the 15th); 0 = calendar months.
+    #[serde(default)]
+    pub cutoff_day: Option<u32>,
+    /// First day of a custom period.
+    #[serde(default)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of a custom period.
+    #[serde(default)]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// One month of the charts: on-time and satisfaction rates, in basis points (`None` when
+/// nothing was returned or rated that month).
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesPoint {
+    /// "11/2026".
+    pub label: String,
+    /// First day of the month's period.
+    pub from: chrono::NaiveDate,
+    /// Last day of the month's period.
+    pub to: chrono::NaiveDate,
+    /// On-time rate of the dossiers returned in the month.
+    pub on_time_rate_basis_points: Option<u32>,
+    /// Satisfaction rate of the month's taps.
+    pub satisfaction_rate_basis_points: Option<u32>,
+    /// Dossiers returned in the month (what the rate is out of).
+    pub resolved: u64,
+    /// Taps in the month.
+    pub taps: u64,
+}
+
+/// A report saved to the data folder's `exports/`, handed to the operating system.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedReport {
+    /// Where it was written.
+    pub path: PathBuf,
+}
+
+impl Desk {
+    fn report_period(&self, query: &ReportQuery) -> Result<ReportPeriod, AppError> {
+        use domain::report::PeriodKind;
+        if query.kind == PeriodKind::Custom {
+            let (Some(from), Some(to)) = (query.from, query.to) else {
+                return Err(AppError::invalid(
+                    "from",
+                    "required",
+                    "a custom period needs a first and a last day",
+                ));
+            };
+            return ReportPeriod::custom(from, to)
+                .map_err(|e| AppError::invalid("to", e.code(), e.to_string()));
+        }
+        let year = query.year.unwrap_or_else(|| {
+            chrono::Datelike::year(
+                &self
+                    .counter()
+                    .map_or_else(|_| crate::Clock::now(&SystemClock), Counter::now),
+            )
+        });
+        crate::report::period(
+            query.kind,
+            year,
+            query.number,
+            query.cutoff_day.unwrap_or(0),
+        )
+    }
+
+    /// The report of a period, as the reports screen shows it.
+    pub fn report(&self, query: &ReportQuery) -> Result<crate::report::Report, AppError> {
+        let period = self.report_period(query)?;
+        self.counter()?.report_for(&period)
+    }
+
+    /// On-time and satisfaction rates for each of the last `months` months up to the one
+    /// holding today (with the cut-off day), oldest first: the charts of the reports screen.
+    /// Each point is the same report as [`Desk::report`] of that month, not a second count.
+    pub fn report_series(
+        &self,
+        months: u32,
+        cutoff_day: u32,
+    ) -> Result<Vec<SeriesPoint>, AppError> {
+        let counter = self.counter()?;
+        let today = counter.now().date_naive();
+        let cutoff = domain::report::CutOff::day(cutoff_day)
+            .map_err(|e| AppError::invalid("cutoff_day", e.code(), e.to_string()))?;
+        // The reporting month holding today: with a cut-off on the 15th, 20/11 is in December's.
+        let mut month = chrono::NaiveDate::from_ymd_opt(
+            chrono::Datelike::year(&today),
+            chrono::Datelike::month(&today),
+            1,
+        )
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "no first day of the month"))?;
+        if cutoff_day > 0 && chrono::Datelike::day(&today) >= cutoff_day {
+            month = month + chrono::Months::new(1);
+        }
+        let months = months.clamp(1, 36);
+        let mut points = Vec::with_capacity(months as usize);
+        for back in (0..months).rev() {
+            let m = month - chrono::Months::new(back);
+            let period = ReportPeriod::month(
+                chrono::Datelike::year(&m),
+                chrono::Datelike::month(&m),
+                cutoff,
+            )
+            .map_err(|e| AppError::invalid("period", e.code(), e.to_string()))?;
+            let report = counter.report_for(&period)?;
+            let (from, to) = period.range();
+            points.push(SeriesPoint {
+                label: m.format("%m/%Y").to_string(),
+                from,
+                to,
+                on_time_rate_basis_points: report.on_time_rate_basis_points,
+                satisfaction_rate_basis_points: report.satisfaction_rate_basis_points,
+                resolved: report.indicators.totals.resolved.total(),
+                taps: report.indicators.totals.satisfaction.total(),
+            });
+        }
+        Ok(points)
+    }
+
+    /// Writes the report of a period to the data folder's `exports/` in `format`.
+    pub fn export_report(
+        &self,
+        query: &ReportQuery,
+        format: crate::report::ReportFormat,
+    ) -> Result<ExportedReport, AppError> {
+        let period = self.report_period(query)?;
+        let dir = self.data_dir.join("exports");
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            AppError::new(
+                ErrorCode::ReadOnly,
+                format!("cannot create {}: {e}", dir.display()),
+            )
+        })?;
+        let (first, last) = period.range();
+        let extension = serde_json::to_value(format)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let path = dir.join(format!(
+            "bao-cao-{}-{}.{extension}",
+            first.format("%Y%m%d"),
+            last.format("%Y%m%d")
+        ));
+        self.counter()?.export_report(&period, format, &path)?;
+        Ok(ExportedReport { path })
     }
 }
 

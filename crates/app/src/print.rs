@@ -653,3 +653,32 @@ pub fn hand_to_os(path: &Path) -> Result<(), AppError> {
         )
     })
 }
+
+/// Opens a saved export (a report in PDF, XLSX or CSV) with the system's default application,
+/// for the clerk to read, print or send: `xdg-open` on Linux, `Start-Process` on Windows.
+/// `MOTCUA_PRINT_ROUTE=save-only` keeps the file without opening it (tests).
+pub fn open_with_os(path: &Path) -> Result<(), AppError> {
+    use std::process::{Command, Stdio};
+    if std::env::var("MOTCUA_PRINT_ROUTE").is_ok_and(|route| route == "save-only") {
+        return Ok(());
+    }
+    let mut command = if cfg!(windows) {
+        let mut command = Command::new("powershell");
+        command.args(["-NoProfile", "-Command", "Start-Process", "-FilePath"]);
+        command
+    } else {
+        Command::new("xdg-open")
+    };
+    command
+        .arg(path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                format!("cannot open {} with the system: {e}", path.display()),
+            )
+        })
+}

@@ -1,7 +1,7 @@
 //! The desk behind the desktop app, driven as the IPC commands drive it, on a real encrypted
 //! SQLite file in a temporary folder.
 
-use app::desk::{ClerkInput, Desk, SetupInput};
+use app::desk::{ClerkInput, Desk, ReportQuery, SetupInput};
 use app::{Action, DossierStatus, IntakeInput};
 
 fn set_up_desk() -> (tempfile::TempDir, Desk) {
@@ -175,4 +175,65 @@ fn clerks_are_added_and_retired_but_never_all_of_them() {
         })
         .expect("add another");
     assert!(third.clerks.iter().any(|c| c.id == "clerk-3"));
+}
+
+/// The reports screen's charts are the month reports themselves (domain.md §7): twelve months
+/// oldest first, the current one holding today's returned dossier as on time, the others
+/// empty; an export lands in the data folder's `exports/` with the period in its name.
+#[test]
+fn report_series_is_the_month_reports_and_exports_land_in_the_data_folder() {
+    std::env::set_var("MOTCUA_PRINT_ROUTE", "save-only");
+    let (dir, mut desk) = set_up_desk();
+    let returned = intake(&mut desk, "Thào Thị Hoa");
+    let _open = intake(&mut desk, "Giàng A Páo");
+    for action in [Action::StartProcessing, Action::ResultReady, Action::Return] {
+        desk.transition(&returned, action, None).expect("step");
+    }
+    desk.record_tap(&app::TapInput {
+        level: "satisfied".into(),
+        criteria: vec![],
+        dossier_code: Some(returned.clone()),
+        clerk_id: None,
+    })
+    .expect("tap");
+
+    let series = desk.report_series(12, 0).expect("series");
+    assert_eq!(series.len(), 12);
+    assert!(
+        series.windows(2).all(|w| w[0].from < w[1].from),
+        "oldest first"
+    );
+    let current = series.last().expect("current month");
+    assert_eq!(current.resolved, 1);
+    assert_eq!(current.on_time_rate_basis_points, Some(10_000));
+    assert_eq!(current.taps, 1);
+    assert!(series[..11]
+        .iter()
+        .all(|p| p.resolved == 0 && p.on_time_rate_basis_points.is_none()));
+
+    let query: ReportQuery = serde_json::from_value(serde_json::json!({
+        "kind": "custom", "from": current.from, "to": current.to,
+    }))
+    .expect("query");
+    let report = desk.report(&query).expect("report");
+    assert_eq!(
+        report.on_time_rate_basis_points,
+        current.on_time_rate_basis_points
+    );
+    assert_eq!(report.indicators.totals.received.total(), 2);
+
+    let exported = desk
+        .export_report(&query, app::report::ReportFormat::Pdf)
+        .expect("export");
+    assert!(exported.path.starts_with(dir.path().join("exports")));
+    let bytes = std::fs::read(&exported.path).expect("written");
+    assert!(bytes.starts_with(b"%PDF-"));
+
+    let missing_end: ReportQuery =
+        serde_json::from_value(serde_json::json!({"kind": "custom", "from": current.from}))
+            .expect("query");
+    let refused = desk
+        .report(&missing_end)
+        .expect_err("a custom period needs both days");
+    assert_eq!(refused.code, app::ErrorCode::Validation);
 }
