@@ -9,6 +9,11 @@ import type {
   ClerkInput,
   DossierChanged,
   DuePreview,
+  ExportedReport,
+  Report,
+  ReportFormat,
+  ReportQuery,
+  SeriesPoint,
   Dossier,
   DossierDetail,
   FieldProblem,
@@ -78,6 +83,21 @@ export function enroll(serverUrl: string, code: string): Promise<SetupStatus> {
 /** Adds a clerk, or renames or retires one; answers the new clerk list. */
 export function saveClerk(clerk: ClerkInput): Promise<SetupStatus> {
   return call("save_clerk", { clerk });
+}
+
+/** The report of a period (one implementation of the indicators, in the core). */
+export function report(query: ReportQuery): Promise<Report> {
+  return call("report", { query });
+}
+
+/** On-time and satisfaction rates of the last `months` months, oldest first. */
+export function reportSeries(months: number, cutoffDay: number): Promise<SeriesPoint[]> {
+  return call("report_series", { months, cutoff_day: cutoffDay });
+}
+
+/** Saves the report in `format` under the data folder and opens it with the system. */
+export function exportReport(query: ReportQuery, format: ReportFormat): Promise<ExportedReport> {
+  return call("export_report", { query, format });
 }
 
 /** Catalogue search; the core ignores accents and case. An empty query lists all. */

@@ -274,3 +274,67 @@ export interface IpcError {
   message: string;
   field?: string;
 }
+
+/** The kinds of reporting period (domain.md §7). */
+export type PeriodKind = "month" | "quarter" | "half_year" | "nine_months" | "year" | "custom";
+
+/** What the reports screen asks for. `cutoff_day` 0 = calendar months; dates are YYYY-MM-DD. */
+export interface ReportQuery {
+  kind: PeriodKind;
+  year?: number;
+  number?: number;
+  cutoff_day?: number;
+  from?: string;
+  to?: string;
+}
+
+/** The indicators of a period or of one procedure or clerk (domain::report::Indicators). */
+export interface Indicators {
+  received: { counter: number; post: number; online: number };
+  carried_over: number;
+  resolved: { early: number; on_time: number; late: number; unclassified: number };
+  refused: number;
+  stopped: number;
+  closed: number;
+  pending: { not_yet_due: number; overdue: number; awaiting_supplement: number };
+  supplement_requests: number;
+  apologies_issued: number;
+  late_without_apology: number;
+  satisfaction: { very_satisfied: number; satisfied: number; dissatisfied: number };
+}
+
+/** The report of a period as the counter computes it (app::report::Report). */
+export interface Report {
+  commune_code: string;
+  commune_name: string;
+  counter_name: string;
+  generated_at: string;
+  on_time_rate_basis_points: number | null;
+  on_time_target_basis_points: number;
+  meets_on_time_target: boolean | null;
+  satisfaction_rate_basis_points: number | null;
+  period: { kind: PeriodKind; first: string; last: string };
+  as_of: string;
+  totals: Indicators;
+  by_procedure: { procedure_code: string; procedure_name: string; indicators: Indicators }[];
+  by_clerk: { clerk_id: string; indicators: Indicators }[];
+  clerks: { id: string; full_name: string }[];
+}
+
+/** One month of the charts. Rates in basis points; null when nothing to rate. */
+export interface SeriesPoint {
+  label: string;
+  from: string;
+  to: string;
+  on_time_rate_basis_points: number | null;
+  satisfaction_rate_basis_points: number | null;
+  resolved: number;
+  taps: number;
+}
+
+export type ReportFormat = "json" | "csv" | "xlsx" | "pdf";
+
+/** Where an exported report was saved. */
+export interface ExportedReport {
+  path: string;
+}
