@@ -187,6 +187,18 @@ fn printing_timeliness(value: store::Timeliness) -> printing::Timeliness {
 }
 
 impl Counter {
+    /// The base of the address the QR codes open: the enrolled server's public lookup page for
+    /// this commune (`<server>/tra-cuu/<commune code>`, then `/<dossier code>`), so that a
+    /// citizen's phone reaches the status of the dossier; before enrolment, the placeholder.
+    fn lookup_base(&self) -> Result<String, AppError> {
+        let commune = self.settings()?.commune_code;
+        let server = crate::sync::load_credential(self.data_dir())?.map_or_else(
+            || DEFAULT_LOOKUP_BASE.to_string(),
+            |c| format!("{}/tra-cuu", c.server_url),
+        );
+        Ok(printing::lookup_url(&server, &commune))
+    }
+
     fn issuing_bodies(&self) -> Result<(IssuingBody, IssuingBody), AppError> {
         let settings = self.settings()?;
         let commune = settings
@@ -475,7 +487,7 @@ impl Counter {
         let options = RenderOptions {
             paper,
             created_at: now,
-            lookup_base_url: DEFAULT_LOOKUP_BASE.into(),
+            lookup_base_url: self.lookup_base()?,
         };
         let pdf = printing::render(&document, &options).map_err(print_failed)?;
         write_atomically(out, &pdf)?;
@@ -588,7 +600,7 @@ impl Counter {
         let options = RenderOptions {
             paper: Paper::A4,
             created_at: now,
-            lookup_base_url: DEFAULT_LOOKUP_BASE.into(),
+            lookup_base_url: self.lookup_base()?,
         };
         let pdf =
             printing::render(&Document::TrackingBook(book), &options).map_err(print_failed)?;

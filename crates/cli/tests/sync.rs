@@ -62,7 +62,7 @@ impl Server {
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        runtime.spawn(serve(listener, AppState { db: db.clone() }, async move {
+        runtime.spawn(serve(listener, AppState::new(db.clone()), async move {
             let _ = stopped.await;
         }));
         Server {
@@ -347,6 +347,101 @@ fn offline_dossiers_sync_once_and_the_slip_prints_the_official_code() {
     assert!(
         text.contains(official),
         "the slip shows the official code {official}:\n{text}"
+    );
+}
+
+/// A plain HTTP/1.1 GET on loopback (the CLI crate has no HTTP client): status and body.
+fn http_get(url: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("http URL");
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = std::net::TcpStream::connect(authority).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("status line");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, body)| body.to_string());
+    (status, body)
+}
+
+/// The slip's QR code opens the server's public lookup page of that dossier (`<server>/tra-cuu/
+/// <commune>/<code>`): status, official code and due date, the name masked and never whole
+/// (domain.md §9); an unknown code is a 404 page; a burst of lookups from one address is
+/// refused with 429 before the database is read.
+#[test]
+fn the_slip_qr_opens_the_public_lookup_page_with_a_masked_name() {
+    let server = Server::start();
+    let (dir, codes) = counter_with_dossiers(1);
+    motcua_json(
+        &dir.0,
+        &[
+            "enroll",
+            "--server",
+            &server.url,
+            "--code",
+            &server.enrol_code(),
+        ],
+        None,
+    );
+    motcua_json(&dir.0, &["sync"], None);
+    let pdf = dir.0.join("slip.pdf");
+    motcua_json(
+        &dir.0,
+        &[
+            "print",
+            "slip",
+            &codes[0],
+            "-o",
+            pdf.to_str().expect("utf-8 path"),
+        ],
+        None,
+    );
+    let png = dir.0.join("slip");
+    let rendered = Command::new("pdftoppm")
+        .args(["-r", "200", "-png", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .expect("pdftoppm (poppler-utils) must be installed");
+    assert!(rendered.success());
+    let scanned = Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(dir.0.join("slip.png"))
+        .output()
+        .expect("zbarimg (zbar-tools) must be installed");
+    let qr = String::from_utf8_lossy(&scanned.stdout).trim().to_string();
+    assert_eq!(qr, format!("{}/tra-cuu/{COMMUNE}/{}", server.url, codes[0]));
+
+    let (status, page) = http_get(&qr);
+    assert_eq!(status, 200, "{page}");
+    let shown = motcua_json(&dir.0, &["show", &codes[0]], None);
+    let official = shown["official_code"].as_str().expect("official code");
+    assert!(page.contains(official), "{page}");
+    assert!(page.contains("Đã tiếp nhận"), "{page}");
+    assert!(page.contains("Người T** A*"), "masked name: {page}");
+    assert!(
+        !page.contains("Thử An") && !page.contains("0912345678"),
+        "{page}"
+    );
+
+    let (status, page) = http_get(&format!("{}/tra-cuu/{COMMUNE}/AA991231-999", server.url));
+    assert_eq!(status, 404);
+    assert!(page.contains("Không tìm thấy hồ sơ"));
+
+    let statuses: Vec<u16> = (0..12).map(|_| http_get(&qr).0).collect();
+    assert!(
+        statuses.contains(&429),
+        "a burst from one address is limited: {statuses:?}"
     );
 }
 

@@ -1,4 +1,5 @@
-//! The HTTP routes (axum 0.8): `/health`, `POST /api/v1/enroll`, `POST /api/v1/sync`.
+//! The HTTP routes (axum 0.8): `/health`, `POST /api/v1/enroll`, `POST /api/v1/sync`, and the
+//! public lookup page `/tra-cuu/{commune}/{code}` that the slip's QR code opens.
 //!
 //! Logs carry device ids, communes, counts and codes, never payloads or anything personal.
 
@@ -15,6 +16,7 @@ use sync_protocol::{
 };
 
 use crate::devices::{authenticate, enrol};
+use crate::lookup::{self, RateLimiter};
 use crate::storage::Database;
 use crate::sync::{handle_push, validate_request};
 use crate::{now_ms, ServerError};
@@ -24,6 +26,20 @@ use crate::{now_ms, ServerError};
 pub struct AppState {
     /// The database.
     pub db: Arc<Database>,
+    /// The public lookup page's limit per client address.
+    pub lookup_limit: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// The state over `db`, with the public lookup limited to bursts of 10 and one more
+    /// lookup every 6 seconds per address (a citizen checks a handful of dossiers; a script
+    /// walking codes gets 10 a minute).
+    pub fn new(db: Arc<Database>) -> AppState {
+        AppState {
+            db,
+            lookup_limit: Arc::new(RateLimiter::new(10, 6.0)),
+        }
+    }
 }
 
 impl IntoResponse for ServerError {
@@ -72,6 +88,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/api/v1/enroll", post(enroll_route))
         .route("/api/v1/sync", post(sync_route))
+        .route("/tra-cuu", get(lookup_form))
+        .route("/tra-cuu/{commune}/{code}", get(lookup_route))
         // Read up to twice the limit so that most oversize bodies get our own 413 JSON body
         // (beyond that axum answers a plain 413 without reading further).
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES * 2))
@@ -170,6 +188,87 @@ async fn sync_route(
     Ok(([(header::CONTENT_TYPE, SYNC_CONTENT_TYPE)], reply_body).into_response())
 }
 
+fn html(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The lookup form, for a citizen typing the codes from the slip.
+async fn lookup_form() -> Response {
+    html(
+        StatusCode::OK,
+        lookup::page(
+            "Tra cứu hồ sơ",
+            "<form method=\"get\" onsubmit=\"location.href='/tra-cuu/'+encodeURIComponent(             this.xa.value.trim())+'/'+encodeURIComponent(this.ma.value.trim());return false\">\
+             <label for=\"xa\">Mã xã (in trên giấy hẹn)</label><input id=\"xa\" name=\"xa\" required>\
+             <label for=\"ma\">Mã hồ sơ</label><input id=\"ma\" name=\"ma\" required>\
+             <button type=\"submit\">Tra cứu</button></form>",
+        ),
+    )
+}
+
+/// One dossier's status by the address in the slip's QR. Rate-limited per client address
+/// before the database is read, so a limited caller learns nothing about which codes exist.
+async fn lookup_route(
+    State(state): State<AppState>,
+    axum::extract::Path((commune, code)): axum::extract::Path<(String, String)>,
+    request: axum::extract::Request,
+) -> Response {
+    // Served through `serve`, every request carries its peer address; a router driven without
+    // one (in-process tests) counts as loopback.
+    let address = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |c| c.0.ip());
+    if !state.lookup_limit.allow(address, std::time::Instant::now()) {
+        let mut response = html(
+            StatusCode::TOO_MANY_REQUESTS,
+            lookup::page(
+                "Tra cứu quá nhiều lần",
+                "<p>Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau \
+                 một phút.</p>",
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return response;
+    }
+    let db = state.db.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        db.transaction(|tx| lookup::find(tx, commune.trim(), code.trim()))
+    })
+    .await;
+    match found {
+        Ok(Ok(Some(view))) => html(StatusCode::OK, lookup::dossier_page(&view)),
+        Ok(Ok(None)) => html(
+            StatusCode::NOT_FOUND,
+            lookup::page(
+                "Không tìm thấy hồ sơ",
+                "<p>Không tìm thấy hồ sơ với mã này. Kiểm tra lại mã trên giấy hẹn; hồ sơ vừa \
+                 tiếp nhận có thể chưa được xã đồng bộ lên máy chủ.</p>",
+            ),
+        ),
+        _ => {
+            tracing::error!("lookup failed");
+            html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                lookup::page(
+                    "Chưa tra cứu được",
+                    "<p>Máy chủ đang bận. Vui lòng thử lại sau.</p>",
+                ),
+            )
+        }
+    }
+}
+
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish:
 /// each batch either commits or rolls back, none is cut half-way.
 pub async fn serve(
@@ -177,7 +276,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -5,6 +5,7 @@
 
 pub mod devices;
 pub mod http;
+pub mod lookup;
 pub mod storage;
 pub mod sync;
 

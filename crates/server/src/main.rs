@@ -73,7 +73,7 @@ fn main() -> anyhow::Result<()> {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(&listen).await?;
                 tracing::info!(listen = %listener.local_addr()?, postgres = db.is_postgres(), "serving");
-                serve(listener, AppState { db: Arc::new(db) }, shutdown_signal()).await?;
+                serve(listener, AppState::new(Arc::new(db)), shutdown_signal()).await?;
                 tracing::info!("stopped");
                 anyhow::Ok(())
             })?;

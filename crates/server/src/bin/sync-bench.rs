@@ -32,7 +32,7 @@ impl Bench {
         let addr = listener.local_addr()?;
         rt.spawn(serve(
             listener,
-            AppState { db: db.clone() },
+            AppState::new(db.clone()),
             std::future::pending(),
         ));
         Ok(Bench { rt, db, addr })

@@ -110,9 +110,7 @@ impl TestServer {
             .expect("bind");
         self.addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = AppState {
-            db: self.db.clone(),
-        };
+        let state = AppState::new(self.db.clone());
         self.served = Some(self.rt.spawn(serve(listener, state, async move {
             let _ = rx.await;
         })));
