@@ -350,17 +350,21 @@ fn offline_dossiers_sync_once_and_the_slip_prints_the_official_code() {
     );
 }
 
-/// A plain HTTP/1.1 GET on loopback (the CLI crate has no HTTP client): status and body.
-fn http_get(url: &str) -> (u16, String) {
+/// A plain HTTP/1.1 exchange on loopback (the CLI crate has no HTTP client): status, head and
+/// body. `extra` holds whole header lines.
+fn http(method: &str, url: &str, extra: &[String], body: &str) -> (u16, String, String) {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").expect("http URL");
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let mut stream = std::net::TcpStream::connect(authority).expect("connect");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("request");
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
+    for line in extra {
+        head.push_str(line);
+        head.push_str("\r\n");
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(head.as_bytes()).expect("request");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("response");
     let status = response
@@ -368,10 +372,228 @@ fn http_get(url: &str) -> (u16, String) {
         .nth(1)
         .and_then(|code| code.parse().ok())
         .expect("status line");
-    let body = response
+    let (head, body) = response
         .split_once("\r\n\r\n")
-        .map_or(String::new(), |(_, body)| body.to_string());
+        .map_or((response.clone(), String::new()), |(h, b)| {
+            (h.to_string(), b.to_string())
+        });
+    (status, head, body)
+}
+
+fn http_get(url: &str) -> (u16, String) {
+    let (status, _, body) = http("GET", url, &[], "");
     (status, body)
+}
+
+/// Signs an officer in through the form; the session cookie, or the status when refused.
+fn sign_in(server: &Server, login: &str, password: &str) -> Result<String, u16> {
+    let form = format!("login={login}&password={password}");
+    let (status, head, _) = http(
+        "POST",
+        &format!("{}/dashboard/login", server.url),
+        &["Content-Type: application/x-www-form-urlencoded".to_string()],
+        &form,
+    );
+    if status != 303 {
+        return Err(status);
+    }
+    let cookie = head
+        .lines()
+        .find_map(|line| line.strip_prefix("set-cookie: "))
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    Ok(cookie.split(';').next().expect("name=value").to_string())
+}
+
+/// The district dashboard (issue #7): officers made from the server's command line sign in; the
+/// commune table shows the month's on-time rate from the same indicators as the counter's
+/// report, the overdue-now count and the last sync; the drill-down lists the overdue dossier by
+/// code without any personal data; no session, a wrong password, another commune or a disabled
+/// account get nothing.
+#[test]
+fn district_officers_see_their_communes_and_the_overdue_dossiers() {
+    let server = Server::start();
+    let dir = TempDir::new("dashboard");
+    motcua_json(
+        &dir.0,
+        &[
+            "init",
+            "--commune-code",
+            COMMUNE,
+            "--commune-name",
+            "Xã Thử Nghiệm",
+            "--counter",
+            "Quầy 1",
+            "--clerk",
+            "Lò Văn Thử",
+        ],
+        None,
+    );
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+    let now = chrono::Utc::now().with_timezone(&vietnam);
+    let intake = |name: &str, at: chrono::DateTime<chrono::FixedOffset>| {
+        let input = serde_json::json!({
+            "procedure": "1.001193",
+            "citizen": {"name": name, "phone": "0912345678"},
+            "channel": "counter",
+            "documents": ["Tờ khai đăng ký khai sinh"],
+            "received_at": at.to_rfc3339(),
+        });
+        motcua_json(&dir.0, &["intake", "--json", "-"], Some(&input.to_string()))["code"]
+            .as_str()
+            .expect("code")
+            .to_string()
+    };
+    // Returned minutes after intake: on time, this month. Received 40 days ago and still open:
+    // overdue now.
+    let returned = intake("Hầu Thị Dua", now - chrono::Duration::minutes(10));
+    for (step, back) in [("start", 8), ("result-ready", 6), ("return", 4)] {
+        let at = (now - chrono::Duration::minutes(back)).to_rfc3339();
+        motcua_json(&dir.0, &["transition", &returned, step, "--at", &at], None);
+    }
+    let late = intake("Vàng Văn Chứ", now - chrono::Duration::days(40));
+    motcua_json(
+        &dir.0,
+        &[
+            "enroll",
+            "--server",
+            &server.url,
+            "--code",
+            &server.enrol_code(),
+        ],
+        None,
+    );
+    motcua_json(&dir.0, &["sync"], None);
+
+    // A second commune whose data the restricted officer must not see.
+    let other = TempDir::new("dashboard-other");
+    motcua_json(
+        &other.0,
+        &[
+            "init",
+            "--commune-code",
+            "H15.50.05.14",
+            "--commune-name",
+            "Xã Bên Cạnh",
+            "--counter",
+            "Quầy 1",
+            "--clerk",
+            "Lò Văn Thử",
+        ],
+        None,
+    );
+    let code = devices::create_enrol_code(&server.db, "H15.50.05.14", now_ms()).expect("code");
+    motcua_json(
+        &other.0,
+        &["enroll", "--server", &server.url, "--code", &code],
+        None,
+    );
+    motcua_json(&other.0, &["sync"], None);
+
+    use motcua_server::officers::{self, Scope};
+    officers::add_with_rounds(
+        &server.db,
+        "huyen",
+        "mat-khau-dai-1",
+        &Scope::All,
+        1000,
+        now_ms(),
+    )
+    .expect("officer");
+    // Few hashing rounds keep the debug build fast; the rounds travel in each stored hash.
+    officers::add_with_rounds(
+        &server.db,
+        "xa13",
+        "mat-khau-dai-2",
+        &Scope::Communes(vec![COMMUNE.into()]),
+        1000,
+        now_ms(),
+    )
+    .expect("officer");
+
+    // No session: the sign-in page, never the data.
+    let (status, head, _) = http("GET", &format!("{}/dashboard", server.url), &[], "");
+    assert_eq!(status, 303);
+    assert!(head.to_lowercase().contains("location: /dashboard/login"));
+    assert_eq!(sign_in(&server, "huyen", "sai-mat-khau"), Err(401));
+    assert_eq!(sign_in(&server, "khong-co", "mat-khau-dai-1"), Err(401));
+
+    let cookie = sign_in(&server, "huyen", "mat-khau-dai-1").expect("signed in");
+    let with_cookie = [format!("Cookie: {cookie}")];
+    let (status, _, table) = http(
+        "GET",
+        &format!("{}/dashboard", server.url),
+        &with_cookie,
+        "",
+    );
+    assert_eq!(status, 200, "{table}");
+    let row = table
+        .split("<tr data-commune=")
+        .find(|row| row.starts_with(&format!("\"{COMMUNE}\"")))
+        .expect("the commune's row");
+    assert!(
+        row.contains("<td data-field=\"on-time\">100,00%</td>"),
+        "{row}"
+    );
+    assert!(row.contains("✔ Đạt"), "{row}");
+    assert!(row.contains("<td data-field=\"overdue\">1</td>"), "{row}");
+    assert!(
+        table.contains("H15.50.05.14"),
+        "the district sees every commune"
+    );
+
+    let (status, _, page) = http(
+        "GET",
+        &format!("{}/dashboard/xa/{COMMUNE}", server.url),
+        &with_cookie,
+        "",
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(&late),
+        "the overdue dossier is listed: {page}"
+    );
+    assert!(
+        !page.contains(&format!("<td>{returned}</td>")),
+        "a returned dossier is not overdue"
+    );
+    assert!(page.contains("id=\"chart-on-time\"") && page.contains("Chỉ tiêu 98%"));
+    assert!(
+        !page.contains("Vàng Văn Chứ") && !page.contains("0912345678"),
+        "no personal data"
+    );
+
+    // A commune officer sees their own commune only.
+    let restricted = [format!(
+        "Cookie: {}",
+        sign_in(&server, "xa13", "mat-khau-dai-2").expect("in")
+    )];
+    let (_, _, table) = http("GET", &format!("{}/dashboard", server.url), &restricted, "");
+    assert!(
+        table.contains(COMMUNE) && !table.contains("H15.50.05.14"),
+        "{table}"
+    );
+    let (status, _, _) = http(
+        "GET",
+        &format!("{}/dashboard/xa/H15.50.05.14", server.url),
+        &restricted,
+        "",
+    );
+    assert_eq!(status, 403);
+
+    // Disabling an account ends its sessions at once.
+    assert!(officers::disable(&server.db, "huyen", now_ms()).expect("disable"));
+    let (status, _, _) = http(
+        "GET",
+        &format!("{}/dashboard", server.url),
+        &with_cookie,
+        "",
+    );
+    assert_eq!(status, 303);
+    assert_eq!(sign_in(&server, "huyen", "mat-khau-dai-1"), Err(401));
 }
 
 /// The slip's QR code opens the server's public lookup page of that dossier (`<server>/tra-cuu/

@@ -29,7 +29,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], ServerError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], ServerError> {
     let mut out = [0u8; N];
     getrandom::fill(&mut out).map_err(|e| ServerError::Internal(e.to_string()))?;
     Ok(out)

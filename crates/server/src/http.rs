@@ -19,7 +19,9 @@ use crate::devices::{authenticate, enrol};
 use crate::lookup::{self, RateLimiter};
 use crate::storage::Database;
 use crate::sync::{handle_push, validate_request};
+use crate::{dashboard, officers};
 use crate::{now_ms, ServerError};
+use axum::extract::FromRequest;
 
 /// State shared by the handlers.
 #[derive(Clone)]
@@ -28,6 +30,8 @@ pub struct AppState {
     pub db: Arc<Database>,
     /// The public lookup page's limit per client address.
     pub lookup_limit: Arc<RateLimiter>,
+    /// Sign-in attempts per client address (password guessing).
+    pub login_limit: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -38,6 +42,7 @@ impl AppState {
         AppState {
             db,
             lookup_limit: Arc::new(RateLimiter::new(10, 6.0)),
+            login_limit: Arc::new(RateLimiter::new(5, 30.0)),
         }
     }
 }
@@ -89,6 +94,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/enroll", post(enroll_route))
         .route("/api/v1/sync", post(sync_route))
         .route("/tra-cuu", get(lookup_form))
+        .route("/dashboard", get(dashboard_table))
+        .route("/dashboard/xa/{commune}", get(dashboard_commune))
+        .route("/dashboard/login", get(login_form).post(login_submit))
+        .route("/dashboard/logout", post(logout))
         .route("/tra-cuu/{commune}/{code}", get(lookup_route))
         // Read up to twice the limit so that most oversize bodies get our own 413 JSON body
         // (beyond that axum answers a plain 413 without reading further).
@@ -266,6 +275,254 @@ async fn lookup_route(
                 ),
             )
         }
+    }
+}
+
+const SESSION_COOKIE: &str = "motcua_session";
+
+fn peer(request_extensions: &axum::http::Extensions) -> std::net::IpAddr {
+    request_extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |c| c.0.ip())
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+fn redirect(to: &'static str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
+}
+
+fn vietnam_now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Utc::now().with_timezone(&domain::calendar::vietnam_offset())
+}
+
+/// The officer of the request's session, or the answer to give instead (the sign-in page).
+async fn officer_of(state: &AppState, headers: &HeaderMap) -> Result<officers::Officer, Response> {
+    let Some(token) = session_token(headers) else {
+        return Err(redirect("/dashboard/login"));
+    };
+    let db = state.db.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        db.transaction(|tx| officers::session(tx, &token, now_ms()))
+    })
+    .await;
+    match found {
+        Ok(Ok(Some(officer))) => Ok(officer),
+        Ok(Ok(None)) => Err(redirect("/dashboard/login")),
+        _ => Err(html(
+            StatusCode::SERVICE_UNAVAILABLE,
+            lookup::page("Máy chủ đang bận", "<p>Vui lòng thử lại sau.</p>"),
+        )),
+    }
+}
+
+async fn login_form() -> Response {
+    html(StatusCode::OK, dashboard::login_page(None))
+}
+
+#[derive(serde::Deserialize)]
+struct LoginForm {
+    login: String,
+    password: String,
+}
+
+async fn login_submit(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let address = peer(request.extensions());
+    if !state.login_limit.allow(address, std::time::Instant::now()) {
+        tracing::warn!("sign-in attempts limited");
+        return html(
+            StatusCode::TOO_MANY_REQUESTS,
+            dashboard::login_page(Some(
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
+            )),
+        );
+    }
+    let Ok(axum::extract::Form(form)) =
+        axum::extract::Form::<LoginForm>::from_request(request, &()).await
+    else {
+        return html(
+            StatusCode::BAD_REQUEST,
+            dashboard::login_page(Some("Thiếu tên đăng nhập hoặc mật khẩu.")),
+        );
+    };
+    let db = state.db.clone();
+    // PBKDF2 is deliberately slow: off the async workers.
+    let signed = tokio::task::spawn_blocking(move || {
+        officers::sign_in(&db, &form.login, &form.password, now_ms())
+    })
+    .await;
+    match signed {
+        Ok(Ok(Some(token))) => {
+            let cookie = format!(
+                "{SESSION_COOKIE}={token}; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age={}",
+                officers::SESSION_MS / 1000
+            );
+            let mut response = redirect("/dashboard");
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Ok(Ok(None)) => html(
+            StatusCode::UNAUTHORIZED,
+            dashboard::login_page(Some("Sai tên đăng nhập hoặc mật khẩu.")),
+        ),
+        _ => html(
+            StatusCode::SERVICE_UNAVAILABLE,
+            dashboard::login_page(Some("Máy chủ đang bận. Vui lòng thử lại sau.")),
+        ),
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = session_token(&headers) {
+        let db = state.db.clone();
+        let _ = tokio::task::spawn_blocking(move || officers::sign_out(&db, &token)).await;
+    }
+    let mut response = redirect("/dashboard/login");
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "motcua_session=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0",
+        ),
+    );
+    response
+}
+
+/// The table of the officer's communes for the current calendar month.
+async fn dashboard_table(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let officer = match officer_of(&state, &headers).await {
+        Ok(officer) => officer,
+        Err(response) => return response,
+    };
+    let db = state.db.clone();
+    let now = vietnam_now();
+    let built = tokio::task::spawn_blocking(move || {
+        db.transaction(|tx| {
+            let period = dashboard::last_months(now.date_naive(), 1);
+            let mut lines = Vec::new();
+            for (commune, last) in dashboard::communes(tx)? {
+                if officer.scope.allows(&commune) {
+                    if let Some(period) = period.first() {
+                        lines.push(dashboard::commune_line(tx, &commune, last, period, now)?);
+                    }
+                }
+            }
+            Ok::<_, crate::storage::StorageError>((officer.login, lines))
+        })
+    })
+    .await;
+    match built {
+        Ok(Ok((login, lines))) => html(
+            StatusCode::OK,
+            dashboard::table_page(
+                &login,
+                &format!("tháng {}", now.format("%m/%Y")),
+                &lines,
+                now_ms(),
+            ),
+        ),
+        _ => html(
+            StatusCode::SERVICE_UNAVAILABLE,
+            lookup::page("Máy chủ đang bận", "<p>Vui lòng thử lại sau.</p>"),
+        ),
+    }
+}
+
+/// One commune: this month's figures, 12 months of rates, its overdue dossiers.
+async fn dashboard_commune(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(commune): axum::extract::Path<String>,
+) -> Response {
+    let officer = match officer_of(&state, &headers).await {
+        Ok(officer) => officer,
+        Err(response) => return response,
+    };
+    if !officer.scope.allows(&commune) {
+        return html(
+            StatusCode::FORBIDDEN,
+            lookup::page(
+                "Không có quyền",
+                "<p>Tài khoản này không được xem xã này.</p>",
+            ),
+        );
+    }
+    let db = state.db.clone();
+    let now = vietnam_now();
+    let built = tokio::task::spawn_blocking(move || {
+        db.transaction(|tx| {
+            let known = dashboard::communes(tx)?;
+            let Some((_, last)) = known.into_iter().find(|(c, _)| *c == commune) else {
+                return Ok(None);
+            };
+            let months = dashboard::last_months(now.date_naive(), 12);
+            let (facts, taps) = dashboard::commune_facts(tx, &commune)?;
+            let series: Vec<(String, domain::report::Indicators)> = months
+                .iter()
+                .map(|period| {
+                    let label = period.range().0.format("%m/%Y").to_string();
+                    (
+                        label,
+                        domain::report::compute(period, now, &facts, &taps).totals,
+                    )
+                })
+                .collect();
+            let Some(current) = months.last() else {
+                return Ok(None);
+            };
+            let line = dashboard::commune_line(tx, &commune, last, current, now)?;
+            let mut overdue: Vec<_> = facts
+                .iter()
+                .filter(|f| f.outcome.is_none())
+                .filter_map(|f| {
+                    let due = f.due_in_force(now)?;
+                    (due < now).then(|| {
+                        (
+                            f.code.clone(),
+                            f.procedure_name.clone(),
+                            due,
+                            (now - due).num_days(),
+                        )
+                    })
+                })
+                .collect();
+            overdue.sort_by_key(|o| o.2);
+            Ok::<_, crate::storage::StorageError>(Some((line, series, overdue)))
+        })
+    })
+    .await;
+    match built {
+        Ok(Ok(Some((line, series, overdue)))) => html(
+            StatusCode::OK,
+            dashboard::commune_page(
+                &officer.login,
+                &line,
+                &format!("tháng {}", now.format("%m/%Y")),
+                &series,
+                &overdue,
+            ),
+        ),
+        Ok(Ok(None)) => html(
+            StatusCode::NOT_FOUND,
+            lookup::page(
+                "Không tìm thấy xã",
+                "<p>Máy chủ chưa có quầy nào của xã này.</p>",
+            ),
+        ),
+        _ => html(
+            StatusCode::SERVICE_UNAVAILABLE,
+            lookup::page("Máy chủ đang bận", "<p>Vui lòng thử lại sau.</p>"),
+        ),
     }
 }
 

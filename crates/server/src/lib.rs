@@ -3,9 +3,11 @@
 //! the HTTP routes. The binary (`src/main.rs`) is only the command line over this.
 #![deny(missing_docs)]
 
+pub mod dashboard;
 pub mod devices;
 pub mod http;
 pub mod lookup;
+pub mod officers;
 pub mod storage;
 pub mod sync;
 

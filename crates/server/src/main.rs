@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use motcua_server::http::{serve, AppState};
 use motcua_server::storage::Database;
-use motcua_server::{devices, now_ms, sync};
+use motcua_server::{devices, now_ms, officers, sync};
 use sync_protocol::Channel;
 
 #[derive(Parser)]
@@ -54,6 +54,31 @@ enum Command {
     },
     /// Starts a new server epoch: run once after restoring the database from a backup.
     RotateEpoch,
+    /// District officers' dashboard accounts.
+    Officer {
+        #[command(subcommand)]
+        action: OfficerAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum OfficerAction {
+    /// Creates or replaces an account; the password (10 characters or more) is read from the
+    /// first line of standard input, never from the command line.
+    Add {
+        /// The login.
+        #[arg(long)]
+        login: String,
+        /// `all`, or the commune codes the officer may see, separated by commas.
+        #[arg(long, default_value = "all")]
+        communes: String,
+    },
+    /// Disables an account and ends its sessions.
+    Disable {
+        /// The login.
+        #[arg(long)]
+        login: String,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -106,6 +131,31 @@ fn main() -> anyhow::Result<()> {
         }
         Command::RotateEpoch => {
             println!("{}", sync::rotate_server_epoch(&db)?);
+        }
+        Command::Officer {
+            action: OfficerAction::Add { login, communes },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("reading the password from standard input")?;
+            let scope = officers::Scope::parse(&communes)?;
+            officers::add(
+                &db,
+                &login,
+                password.trim_end_matches(['\r', '\n']),
+                &scope,
+                now_ms(),
+            )?;
+            println!("officer {login} can sign in at /dashboard");
+        }
+        Command::Officer {
+            action: OfficerAction::Disable { login },
+        } => {
+            if !officers::disable(&db, &login, now_ms())? {
+                anyhow::bail!("no active officer {login}");
+            }
+            println!("disabled {login}");
         }
     }
     Ok(())

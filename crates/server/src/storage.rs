@@ -187,6 +187,11 @@ const SCHEMA: &[&str] = &[
      key TEXT NOT NULL, pos BIGINT NOT NULL, hash TEXT NOT NULL, doc TEXT NOT NULL, \
      PRIMARY KEY (channel, scope, key))",
     "CREATE INDEX IF NOT EXISTS channel_docs_by_pos ON channel_docs (channel, scope, pos)",
+    // District officers (made from the command line) and their dashboard sessions.
+    "CREATE TABLE IF NOT EXISTS officers (login TEXT PRIMARY KEY, password_hash TEXT NOT NULL, \
+     communes TEXT NOT NULL, created_ms BIGINT NOT NULL, disabled_ms BIGINT)",
+    "CREATE TABLE IF NOT EXISTS officer_sessions (token_hash TEXT PRIMARY KEY, \
+     login TEXT NOT NULL, expires_ms BIGINT NOT NULL)",
 ];
 
 /// A connection pool for PostgreSQL: blocking clients, used from `spawn_blocking`.
