@@ -4,14 +4,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: run test deps ui lint test-rust test-ui e2e bench bench-store bench-print bench-sync fmt
+.PHONY: run test deps ui lint test-rust test-ui e2e e2e-web bench bench-store bench-print bench-sync fmt
 
 run: deps ui
 	$(CARGO) build -p motcua-desktop
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then ./target/debug/motcua-desktop; \
 	else echo "No display: starting under Xvfb (screenshots only)"; xvfb-run -a ./target/debug/motcua-desktop; fi
 
-test: deps ui lint test-ui test-rust e2e
+test: deps ui lint test-ui test-rust e2e e2e-web
 	@echo "make test: every check passed"
 
 deps:
@@ -36,6 +36,12 @@ test-rust:
 e2e: ui
 	$(CARGO) build -p motcua-desktop
 	xvfb-run -a -s "-screen 0 1280x800x24" $(CARGO) test -p motcua-system-tests --test desktop -- --ignored --test-threads=1
+
+# The district dashboard and the public lookup page in headless Chromium through chromedriver,
+# against the real motcua-server fed by a real counter.
+e2e-web:
+	$(CARGO) build -p motcua-server -p motcua-cli
+	$(CARGO) test -p motcua-system-tests --test dashboard -- --ignored --test-threads=1
 
 fmt:
 	$(CARGO) fmt --all

@@ -10,6 +10,8 @@ APT_PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev xvfb xauth webkit2gtk-driver
   # PDF checks: pdftotext and pdftoppm, qpdf --check, QR decoding.
   poppler-utils qpdf zbar-tools
+  # The district dashboard's browser tests: headless Chromium and its WebDriver.
+  chromium chromium-driver
   # The district server's production backend, for its test suite.
   postgresql
   # Python venv for the independent lunar-calendar reference.

@@ -1,4 +1,5 @@
-//! A W3C WebDriver client, just big enough to drive the app's webview through tauri-driver.
+//! A W3C WebDriver client, just big enough to drive the app's webview through tauri-driver and
+//! the district dashboard in headless Chromium through chromedriver.
 //!
 //! It keeps one keep-alive connection: a client opening a connection per request failed about
 //! one run in five with "connection reset" against WebKitWebDriver (shared/tauri.md).
@@ -46,18 +47,63 @@ impl Driver {
         Driver { child, port }
     }
 
+    /// Starts Debian's `chromedriver` on a free port (for pages served by motcua-server).
+    pub fn chromedriver() -> Driver {
+        let port = free_port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is installed (make deps installs chromium-driver)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, port }
+    }
+
+    /// Opens a headless Chromium session with a fresh profile in `profile_dir`. The flags keep
+    /// Chromium off the network (this machine's closed network refuses its background calls).
+    pub fn chromium_session(&self, profile_dir: &Path) -> Session {
+        let args = [
+            "--headless=new".to_string(),
+            "--no-sandbox".to_string(),
+            "--disable-gpu".to_string(),
+            "--disable-quic".to_string(),
+            "--no-first-run".to_string(),
+            "--disable-background-networking".to_string(),
+            "--disable-component-update".to_string(),
+            "--disable-sync".to_string(),
+            "--window-size=1280,900".to_string(),
+            format!("--user-data-dir={}", profile_dir.display()),
+        ];
+        self.session_with(json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}
+        }}}))
+    }
+
     /// Opens a session running the app binary at `application`.
     pub fn session(&self, application: &Path) -> Session {
+        self.session_with(json!({"capabilities": {"alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": {"application": application}
+        }}}))
+    }
+
+    /// Opens a session with the given W3C capabilities.
+    pub fn session_with(&self, caps: Value) -> Session {
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(1)
             .build()
             .expect("http client");
         let base = format!("http://127.0.0.1:{}", self.port);
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "wry",
-            "tauri:options": {"application": application}
-        }}});
         // The driver can drop the first connection while the previous app is still closing.
         let mut attempts = 0;
         let reply: Value = loop {
@@ -121,6 +167,11 @@ impl Session {
             panic!("WebDriver {path}: {error}: {}", reply["value"]["message"]);
         }
         reply["value"].clone()
+    }
+
+    /// Opens `url` in the session's window.
+    pub fn goto(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })));
     }
 
     /// The document title.
