@@ -1,6 +1,7 @@
 //! `motcua enroll` and `motcua sync` against the real district server (SQLite backend) started
 //! in-process on a loopback port: no mocks. sync.md §3 and docs/sync-protocol.md.
 
+use chrono::Datelike;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
@@ -544,6 +545,22 @@ fn district_officers_see_their_communes_and_the_overdue_dossiers() {
         table.contains("H15.50.05.14"),
         "the district sees every commune"
     );
+    // Last month: nothing was returned then, so no rate (a dash, not 0% nor 100%).
+    let last_month = (now.date_naive().with_day(1).expect("first") - chrono::Duration::days(1))
+        .format("%Y-%m")
+        .to_string();
+    let (status, _, earlier) = http(
+        "GET",
+        &format!("{}/dashboard?thang={last_month}", server.url),
+        &with_cookie,
+        "",
+    );
+    assert_eq!(status, 200);
+    let row = earlier
+        .split("<tr data-commune=")
+        .find(|row| row.starts_with(&format!("\"{COMMUNE}\"")))
+        .expect("the commune's row");
+    assert!(row.contains("<td data-field=\"on-time\">—</td>"), "{row}");
 
     let (status, _, page) = http(
         "GET",

@@ -234,8 +234,36 @@ fn since(now_ms: i64, then_ms: Option<i64>) -> String {
     }
 }
 
-/// The commune table.
-pub fn table_page(officer: &str, label: &str, lines: &[CommuneLine], now_ms: i64) -> String {
+/// The commune table of the month holding `month`, with links to the 12 months up to `today`.
+pub fn table_page(
+    officer: &str,
+    month: NaiveDate,
+    today: NaiveDate,
+    lines: &[CommuneLine],
+    now_ms: i64,
+) -> String {
+    let label = format!("tháng {}", month.format("%m/%Y"));
+    let choices: String = last_months(today, 12)
+        .iter()
+        .rev()
+        .map(|period| {
+            let first = period.range().0;
+            let selected = if first.year() == month.year() && first.month() == month.month() {
+                " selected"
+            } else {
+                ""
+            };
+            format!(
+                "<option value=\"{}\"{selected}>{}</option>",
+                first.format("%Y-%m"),
+                first.format("%m/%Y")
+            )
+        })
+        .collect();
+    let picker = format!(
+        "<form method=\"get\" action=\"/dashboard\"><label for=\"thang\" style=\"display:inline\">Tháng \
+         </label><select id=\"thang\" name=\"thang\">{choices}</select> <button type=\"submit\">Xem</button></form>"
+    );
     let rows: String = lines
         .iter()
         .map(|line| {
@@ -260,11 +288,11 @@ pub fn table_page(officer: &str, label: &str, lines: &[CommuneLine], now_ms: i64
         officer,
         "Các xã",
         &format!(
-            "<p>Kỳ: {label}. Chỉ tiêu đúng hạn: trên {target}%.</p>\
+            "{picker}<p>Kỳ: {label}. Chỉ tiêu đúng hạn: trên {target}%.</p>\
              <table id=\"communes\"><thead><tr><th>Xã</th><th>Tiếp nhận</th><th>Tỷ lệ đúng hạn</th>\
              <th>Chỉ tiêu 98%</th><th>Quá hạn hiện nay</th><th>Xin lỗi</th><th>Hài lòng</th>\
              <th>Đồng bộ lần cuối</th></tr></thead><tbody>{rows}</tbody></table>",
-            label = escape(label),
+            label = escape(&label),
             target = ON_TIME_TARGET_BASIS_POINTS / 100,
         ),
     )

@@ -398,17 +398,34 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     response
 }
 
-/// The table of the officer's communes for the current calendar month.
-async fn dashboard_table(State(state): State<AppState>, headers: HeaderMap) -> Response {
+#[derive(serde::Deserialize)]
+struct TableQuery {
+    /// `YYYY-MM`: the month to show; the current one when absent.
+    thang: Option<String>,
+}
+
+/// The table of the officer's communes for a calendar month (`?thang=YYYY-MM`, default the
+/// current one).
+async fn dashboard_table(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<TableQuery>,
+) -> Response {
     let officer = match officer_of(&state, &headers).await {
         Ok(officer) => officer,
         Err(response) => return response,
     };
     let db = state.db.clone();
     let now = vietnam_now();
+    let month = query
+        .thang
+        .as_deref()
+        .and_then(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
+        .filter(|first| *first <= now.date_naive())
+        .unwrap_or(now.date_naive());
     let built = tokio::task::spawn_blocking(move || {
         db.transaction(|tx| {
-            let period = dashboard::last_months(now.date_naive(), 1);
+            let period = dashboard::last_months(month, 1);
             let mut lines = Vec::new();
             for (commune, last) in dashboard::communes(tx)? {
                 if officer.scope.allows(&commune) {
@@ -424,12 +441,7 @@ async fn dashboard_table(State(state): State<AppState>, headers: HeaderMap) -> R
     match built {
         Ok(Ok((login, lines))) => html(
             StatusCode::OK,
-            dashboard::table_page(
-                &login,
-                &format!("tháng {}", now.format("%m/%Y")),
-                &lines,
-                now_ms(),
-            ),
+            dashboard::table_page(&login, month, now.date_naive(), &lines, now_ms()),
         ),
         _ => html(
             StatusCode::SERVICE_UNAVAILABLE,
