@@ -215,8 +215,8 @@ async fn lookup_form() -> Response {
         StatusCode::OK,
         lookup::page(
             "Tra cứu hồ sơ",
-            "<form method=\"get\" onsubmit=\"location.href='/tra-cuu/'+encodeURIComponent(             this.xa.value.trim())+'/'+encodeURIComponent(this.ma.value.trim());return false\">\
-             <label for=\"xa\">Mã xã (in trên giấy hẹn)</label><input id=\"xa\" name=\"xa\" required>\
+            "<form method=\"get\" onsubmit=\"location.href='/tra-cuu/'+encodeURIComponent(this.xa.value.trim())+'/'+encodeURIComponent(this.ma.value.trim());return false\">\
+             <label for=\"xa\">Mã xã</label><input id=\"xa\" name=\"xa\" required>\
              <label for=\"ma\">Mã hồ sơ</label><input id=\"ma\" name=\"ma\" required>\
              <button type=\"submit\">Tra cứu</button></form>",
         ),
