@@ -49,7 +49,7 @@ describe("First-run setup", () => {
 
   it("keeps the counter set up when enrolment fails, says why in Vietnamese, and lets the clerk go on offline", async () => {
     const refused = { ...DONE, enroll_error: { code: "enroll_failed", message: "401" } };
-    fakeBackend({ setup: () => refused });
+    const core = fakeBackend({ setup: () => refused });
     const onDone = vi.fn();
     const user = userEvent.setup();
     render(FirstRun, { onDone });
@@ -63,6 +63,8 @@ describe("First-run setup", () => {
     expect(onDone).not.toHaveBeenCalled();
     // No second set-up can be attempted: the counter exists; only going on is offered.
     expect(screen.queryByTestId("setup-save")).toBeNull();
+    await user.type(screen.getByTestId("setup-enroll-code"), "{Enter}");
+    expect(core.argsOf("setup")).toHaveLength(1);
     await user.click(screen.getByTestId("setup-continue-offline"));
     expect(onDone).toHaveBeenCalledWith(refused);
   });
