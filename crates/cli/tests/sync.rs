@@ -10,6 +10,10 @@ use motcua_server::http::{serve, AppState};
 use motcua_server::storage::{Database, SqlValue};
 use motcua_server::{devices, now_ms};
 
+// In a folder of its own so Cargo does not make it a test binary (link time on CI).
+#[path = "sync/whole_path.rs"]
+mod whole_path;
+
 const COMMUNE: &str = "H15.50.05.13";
 
 /// A temporary directory removed on drop (the CLI crate has no tempfile dependency).
