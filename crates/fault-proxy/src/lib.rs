@@ -5,7 +5,8 @@
 //! Faults: a bandwidth cap shared by all connections in each direction, a one-way delay, one
 //! round trip before a new connection opens, a cut after N more bytes upstream (a cut during
 //! upload), dropping the next reply as its first byte arrives (the server has committed: a lost
-//! ack), random drops per chunk, and cutting every open connection at once (the link drops).
+//! ack), answering the next reply with other bytes (a gateway's 502 after the server committed),
+//! random drops per chunk, and cutting every open connection at once (the link drops).
 #![deny(missing_docs)]
 
 use std::net::SocketAddr;
@@ -67,6 +68,7 @@ struct Faults {
     profile: LinkProfile,
     cut_up_remaining: Option<u64>,
     drop_next_reply: bool,
+    replace_next_reply: Option<Vec<u8>>,
     drop_probability: f64,
     rng: u64,
 }
@@ -120,6 +122,7 @@ impl FaultProxy {
                 profile,
                 cut_up_remaining: None,
                 drop_next_reply: false,
+                replace_next_reply: None,
                 drop_probability: 0.0,
                 rng: 1,
             }),
@@ -178,6 +181,13 @@ impl FaultProxy {
     /// committed, the client never hears it (a lost ack).
     pub fn drop_next_reply(&self) {
         self.faults().drop_next_reply = true;
+    }
+
+    /// Replaces the next reply, as its first byte arrives, by `response` and closes the
+    /// connection: the server has committed, the client hears something else (e.g. a gateway's
+    /// `HTTP/1.1 502`, sync.md §4.4).
+    pub fn replace_next_reply(&self, response: Vec<u8>) {
+        self.faults().replace_next_reply = Some(response);
     }
 
     /// Each forwarded chunk kills its connection with probability `p` (reproducible by `seed`).
@@ -250,9 +260,9 @@ async fn pipe(
     kill: Arc<watch::Sender<bool>>,
     mut killed: watch::Receiver<bool>,
 ) {
-    let (sender, mut receiver) = mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
+    // (when to deliver, bytes, whether the connection dies once they are written)
+    let (sender, mut receiver) = mpsc::unbounded_channel::<(Instant, Vec<u8>, bool)>();
     let reader_shared = shared.clone();
-    let reader_kill = kill.clone();
     let reader = async move {
         let mut buf = vec![0u8; 1460];
         loop {
@@ -285,6 +295,9 @@ async fn pipe(
                             faults.drop_next_reply = false;
                             chunk.clear();
                             cut = true;
+                        } else if let Some(response) = faults.replace_next_reply.take() {
+                            chunk = response;
+                            cut = true;
                         }
                     }
                 }
@@ -301,22 +314,23 @@ async fn pipe(
                 *free_at = start + transmit;
                 *free_at + profile.one_way_delay
             };
-            if !chunk.is_empty() && sender.send((deliver_at, chunk)).is_err() {
-                return;
-            }
             if cut {
                 reader_shared.cuts.fetch_add(1, Ordering::Relaxed);
-                // Let the partial bytes arrive, then kill the connection.
-                tokio::time::sleep_until(deliver_at).await;
-                let _ = reader_kill.send(true);
+                // The writer delivers the partial bytes first, then kills the connection: a
+                // replaced reply always arrives whole before the close.
+                let _ = sender.send((deliver_at, chunk, true));
+                return;
+            }
+            if !chunk.is_empty() && sender.send((deliver_at, chunk, false)).is_err() {
                 return;
             }
         }
     };
+    let writer_kill = kill.clone();
     let writer = async move {
-        while let Some((deliver_at, chunk)) = receiver.recv().await {
+        while let Some((deliver_at, chunk, then_close)) = receiver.recv().await {
             tokio::time::sleep_until(deliver_at).await;
-            if to.write_all(&chunk).await.is_err() {
+            if !chunk.is_empty() && to.write_all(&chunk).await.is_err() {
                 return;
             }
             let counter = match direction {
@@ -324,6 +338,10 @@ async fn pipe(
                 Direction::Down => &shared.bytes_down,
             };
             counter.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            if then_close {
+                let _ = writer_kill.send(true);
+                return;
+            }
         }
         let _ = to.shutdown().await;
     };

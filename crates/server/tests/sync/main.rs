@@ -4,5 +4,6 @@
 
 mod api;
 mod common;
+mod more_scenarios;
 mod scenarios;
 mod simulation;
