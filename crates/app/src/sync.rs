@@ -501,6 +501,10 @@ struct WatchedTransport<T> {
     inner: T,
     data_dir: PathBuf,
     clock: Arc<dyn Clock>,
+    /// Server time minus this counter's clock at the last reply, milliseconds. Measured with
+    /// the counter's clock, not the system's: the skew that matters is the one of the times
+    /// the counter writes into its events.
+    last_skew_ms: Option<i64>,
 }
 
 impl<T: Transport> Transport for WatchedTransport<T> {
@@ -518,6 +522,9 @@ impl<T: Transport> Transport for WatchedTransport<T> {
                     let half_trip = started.elapsed().as_millis() as i64 / 2;
                     reply.server_time_ms - (sent.timestamp_millis() + half_trip)
                 });
+                if skew.is_some() {
+                    self.last_skew_ms = skew;
+                }
                 update_record(&self.data_dir, |record| {
                     record.last_contact = Some(rfc3339(received));
                     if skew.is_some() {
@@ -677,6 +684,7 @@ impl Counter {
             inner: transport,
             data_dir: data_dir.clone(),
             clock: clock.clone(),
+            last_skew_ms: None,
         };
         let page_clock = clock.clone();
         let now = Box::new(move || page_clock.now());
@@ -689,12 +697,16 @@ impl Counter {
         );
         let official_codes_received = outbox.official_codes_received();
         drop(outbox);
+        let counter_skew_ms = transport.last_skew_ms;
         live_update(&data_dir, |live| {
             live.syncing = false;
             live.progress = None;
         });
         match result {
-            Ok(run) => {
+            Ok(mut run) => {
+                // The client library measures against the system clock; the counter's own
+                // clock is the one its events carry (the same in production, not in tests).
+                run.clock_skew_ms = counter_skew_ms.or(run.clock_skew_ms);
                 if let Some(skew) = run.clock_skew_ms {
                     // Later local events order after everything the server has seen (HLC).
                     let now = self.now();
@@ -861,6 +873,7 @@ pub fn spawn_background_sync(
             .map_err(|e| failed(format!("cannot start the HTTP client: {e}")))?,
         data_dir: data_dir.to_path_buf(),
         clock: Arc::new(SystemClock),
+        last_skew_ms: None,
     };
     let dir = data_dir.to_path_buf();
     let waiting_outbox = Arc::clone(&outbox);

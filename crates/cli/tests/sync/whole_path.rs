@@ -7,13 +7,16 @@
 //! while the syncs run, so the invariants of sync.md §4 are checked *during* the faults, not only
 //! at the end: the server's hwm never goes back within an epoch, and the local ack never runs
 //! ahead of what the server committed.
+//!
+//! The sync.md §4 scenarios that need the counter's own store are here too: 11 (wrong and
+//! jumping desktop clock), 12 (two desktops of one commune), 17 (disk full on the desktop).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::{Action, Counter, InitInput, IntakeInput, SystemClock};
+use app::{Action, Clock, Counter, InitInput, IntakeInput, SystemClock};
 use fault_proxy::{FaultProxy, LinkProfile};
 use motcua_server::http::{serve, AppState};
 use motcua_server::storage::{Database, SqlValue};
@@ -450,4 +453,293 @@ fn whole_path_counter_to_district_through_faults_sqlite() {
 #[test]
 fn whole_path_counter_to_district_through_faults_postgres() {
     counter_to_district_through_faults(Backend::Postgres);
+}
+
+fn set_up_counter(dir: &Path, prefix: &str, clock: Box<dyn app::Clock>) -> Counter {
+    Counter::init(
+        dir,
+        &InitInput {
+            commune_code: COMMUNE.into(),
+            commune_name: "Xã Thử Nghiệm".into(),
+            counter_name: format!("Quầy {prefix}"),
+            counter_prefix: Some(prefix.into()),
+            clerks: vec!["Lò Văn Thử".into()],
+        },
+        clock,
+    )
+    .expect("set up")
+}
+
+fn enrol(district: &District, counter: &mut Counter) -> String {
+    let code = devices::create_enrol_code(&district.db, COMMUNE, now_ms()).expect("enrol code");
+    counter
+        .enroll(&district.url, &code)
+        .expect("enrol")
+        .device_id
+}
+
+/// A desktop clock that is wrong: shifted from the true time, in the wrong time zone, and able
+/// to jump (NTP correcting it mid-session).
+struct WrongClock {
+    shift: Arc<std::sync::Mutex<chrono::Duration>>,
+    zone: chrono::FixedOffset,
+}
+
+impl app::Clock for WrongClock {
+    fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        let shift = *self.shift.lock().expect("shift");
+        (chrono::Utc::now() + shift).with_timezone(&self.zone)
+    }
+}
+
+/// §4.11 "Desktop clock wrong by days/years, wrong timezone, DST change; clock jumps backwards
+/// mid-session (NTP) → ordering via HLC, due dates unaffected." The desktop's clock is 400 days
+/// late, set to UTC instead of Vietnam time, and jumps back two hours between two dossiers.
+/// The events' HLCs still grow with their seq and the server orders them as the counter
+/// recorded them; the sync reports the skew (`clock_is_off`); the official code's date is the
+/// Vietnam day of the receipt time the counter recorded (NĐ 118 art. 28); the sync changes no
+/// due date; after the sync, new events order after the server's time.
+#[test]
+fn scenario_11_wrong_and_jumping_desktop_clock() {
+    let district = District::start(Backend::Sqlite).expect("sqlite");
+    let dir = TempDir::new("wrong-clock");
+    // 400 days ago at 20:30 UTC: already the next day (03:30) in Vietnam.
+    let late = chrono::Utc::now() - chrono::Duration::days(400);
+    let evening = late
+        .date_naive()
+        .and_hms_opt(20, 30, 0)
+        .expect("time")
+        .and_utc();
+    let shift = Arc::new(std::sync::Mutex::new(evening - chrono::Utc::now()));
+    let clock = WrongClock {
+        shift: shift.clone(),
+        zone: chrono::FixedOffset::east_opt(0).expect("UTC"),
+    };
+    let mut counter = set_up_counter(&dir.0, "AA", Box::new(clock));
+    let device_id = enrol(&district, &mut counter);
+    let first = intake(&mut counter, 0);
+    counter
+        .transition(&first, Action::StartProcessing, None, None)
+        .expect("start");
+    // NTP (or a clerk) sets the clock back two hours.
+    *shift.lock().expect("shift") -= chrono::Duration::hours(2);
+    let second = intake(&mut counter, 1);
+    counter
+        .transition(&second, Action::StartProcessing, None, None)
+        .expect("start");
+    let due_before: Vec<_> = [&first, &second]
+        .iter()
+        .map(|code| counter.show(code).expect("dossier").dossier.due_at)
+        .collect();
+    assert!(due_before.iter().all(Option::is_some));
+
+    let proxy = district.proxy(LinkProfile::transparent());
+    let synced_at = chrono::Utc::now().timestamp_millis();
+    let summary = counter
+        .sync_with(Some(&format!("http://{}", proxy.addr())), &test_config())
+        .expect("sync");
+    assert!(summary.clock_is_off, "the skew is reported");
+    let skew_days = summary.clock_skew_seconds.expect("skew") / 86_400.0;
+    assert!((399.0..=401.0).contains(&skew_days), "{skew_days} days");
+    assert_converged(&district, &counter, &device_id);
+
+    let local = open_store(&dir.0);
+    let events = local
+        .events_after(local.identity().epoch, 0, usize::MAX)
+        .expect("events");
+    assert!(
+        events.windows(2).all(|w| w[1].hlc > w[0].hlc),
+        "HLCs grow with seq although the wall clock went back"
+    );
+    let served: Vec<i64> = district
+        .query(
+            "SELECT seq FROM events WHERE device_id = $1 ORDER BY hlc, device_id, seq",
+            &[device_id.as_str().into()],
+        )
+        .iter()
+        .map(|row| row[0].int())
+        .collect();
+    assert_eq!(
+        served,
+        events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        "the server orders the events as the counter recorded them"
+    );
+    for code in [&first, &second] {
+        let shown = counter.show(code).expect("dossier");
+        let vietnam_day = shown
+            .dossier
+            .received_at
+            .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7"))
+            .format("%y%m%d")
+            .to_string();
+        let official = shown.dossier.official_code.expect("official code");
+        assert!(
+            official.starts_with(&format!("{COMMUNE}-{vietnam_day}-")),
+            "{official} carries the Vietnam day {vietnam_day}"
+        );
+    }
+    let due_after: Vec<_> = [&first, &second]
+        .iter()
+        .map(|code| counter.show(code).expect("dossier").dossier.due_at)
+        .collect();
+    assert_eq!(due_before, due_after, "the sync changes no due date");
+
+    // After the sync the counter's HLC has seen the server's time: a new event orders after it
+    // even though the wall clock is still 400 days late.
+    intake(&mut counter, 2);
+    let last = local
+        .events_after(local.identity().epoch, events.len() as i64, usize::MAX)
+        .expect("events");
+    assert!(
+        last.iter().all(|e| e.hlc.physical_ms >= synced_at),
+        "new events order after the server's time"
+    );
+}
+
+/// §4.12 "Two desktops in one commune create dossiers and change the same dossier's status
+/// concurrently → no id collision, deterministic merge, both histories kept." Two counters of
+/// one commune (prefixes AA and AB) take dossiers in offline and sync at the same time through
+/// one slow link: their local codes never collide, the server gives each dossier its own
+/// official code from one gap-free daily sequence, each counter's history is on the server
+/// exactly once, and both counters' copies of the commune's official-codes channel converge to
+/// the server's. A dossier's status is changed only by the counter that holds it (the other
+/// has no copy to change), so concurrent changes of one dossier cannot arise.
+#[test]
+fn scenario_12_two_desktops_of_one_commune_sync_at_once() {
+    let district = District::start(Backend::Sqlite).expect("sqlite");
+    let (dir_a, dir_b) = (TempDir::new("desk-a"), TempDir::new("desk-b"));
+    let mut a = set_up_counter(&dir_a.0, "AA", Box::new(SystemClock));
+    let mut b = set_up_counter(&dir_b.0, "AB", Box::new(SystemClock));
+    let device_a = enrol(&district, &mut a);
+    let device_b = enrol(&district, &mut b);
+    take_in(&mut a, 0, 8);
+    take_in(&mut b, 0, 8);
+    let proxy = district.proxy(LinkProfile {
+        bytes_per_sec: Some(100_000),
+        one_way_delay: Duration::from_millis(5),
+        handshake_round_trip: true,
+    });
+    let via_proxy = format!("http://{}", proxy.addr());
+    std::thread::scope(|scope| {
+        for counter in [&mut a, &mut b] {
+            let url = via_proxy.clone();
+            scope.spawn(move || counter.sync_with(Some(&url), &test_config()).expect("sync"));
+        }
+    });
+    // A second round brings each counter the codes the other's sync added to the channel.
+    for counter in [&mut a, &mut b] {
+        counter
+            .sync_with(Some(&via_proxy), &test_config())
+            .expect("sync");
+    }
+    assert_converged(&district, &a, &device_a);
+    assert_converged(&district, &b, &device_b);
+
+    let codes = |counter: &Counter| -> Vec<String> {
+        let local = open_store(counter.data_dir());
+        local
+            .events_after(local.identity().epoch, 0, usize::MAX)
+            .expect("events")
+            .into_iter()
+            .filter(|e| e.kind == "dossier_taken_in")
+            .filter_map(|e| e.dossier_code)
+            .collect()
+    };
+    let (codes_a, codes_b) = (codes(&a), codes(&b));
+    assert_eq!((codes_a.len(), codes_b.len()), (8, 8));
+    assert!(
+        codes_a.iter().all(|c| !codes_b.contains(c)),
+        "no local code shared"
+    );
+    let official = district.query(
+        "SELECT official_code FROM official_codes WHERE commune = $1 ORDER BY official_code",
+        &[COMMUNE.into()],
+    );
+    let sequences: Vec<i64> = official
+        .iter()
+        .map(|row| {
+            row[0]
+                .text()
+                .rsplit('-')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("sequence")
+        })
+        .collect();
+    assert_eq!(
+        sequences,
+        (1..=16).collect::<Vec<_>>(),
+        "one gap-free daily sequence"
+    );
+}
+
+/// §4.17 "Disk full on the desktop during domain+outbox write, and during downstream apply →
+/// atomic failure, nothing half-applied, recovers after space is freed." The counter's store
+/// (the app's `StoreOutbox` on its own connection, as the desktop's background sync runs it) may
+/// not grow while a sync brings down a 24 kB letter: the run stops with a store error, the
+/// channel's items and cursor stay as they were, no official code is written, and the local
+/// ack is never above the server's hwm; once space is back, the next run converges. (Disk full
+/// during the domain+outbox write itself: `crates/store/tests/store/bad_conditions.rs`,
+/// `disk_full_during_intake_writes_nothing_and_recovers`.)
+#[test]
+fn scenario_17_desktop_disk_full_during_sync_applies_nothing_then_recovers() {
+    use sync_client::Outbox;
+    let district = District::start(Backend::Sqlite).expect("sqlite");
+    let letter = format!(
+        "{{\"text\":\"{}\"}}",
+        "Xin lỗi vì đã trễ hẹn. ".repeat(1000)
+    );
+    motcua_server::sync::publish(
+        &district.db,
+        sync_client::Channel::Letters,
+        &[("apology.json".into(), letter)],
+    )
+    .expect("publish");
+    let dir = TempDir::new("disk-full");
+    let mut counter = set_up_counter(&dir.0, "AA", Box::new(SystemClock));
+    let device_id = enrol(&district, &mut counter);
+    take_in(&mut counter, 0, 5);
+    let credential = app::sync::load_credential(&dir.0)
+        .expect("credential")
+        .expect("enrolled");
+    let mut transport =
+        sync_client::HttpTransport::new(&credential, Duration::from_secs(10)).expect("client");
+
+    let mut store = open_store(&dir.0);
+    let epoch = store.identity().epoch;
+    store.set_max_page_count(1).expect("no room to grow");
+    {
+        let outbox =
+            app::sync::StoreOutbox::new(&mut store, &device_id, Box::new(|| SystemClock.now()));
+        let error =
+            sync_client::sync_until_idle(&outbox, &mut transport, &test_config(), &mut |_| {})
+                .expect_err("the disk is full");
+        assert_eq!(error.code(), "store", "{error}");
+        assert_eq!(
+            outbox
+                .cursor(sync_client::Channel::Letters)
+                .expect("cursor"),
+            None,
+            "the cursor did not move"
+        );
+    }
+    assert!(store.reference_items("letters").expect("items").is_empty());
+    assert!(
+        store.acked_hwm(epoch).expect("ack") <= district.hwm(&device_id, epoch),
+        "no ack ahead of the server"
+    );
+    let first = intake(&mut counter, 9);
+    assert_eq!(
+        counter.show(&first).expect("dossier").dossier.official_code,
+        None
+    );
+
+    store.set_max_page_count(1 << 30).expect("space freed");
+    let outbox =
+        app::sync::StoreOutbox::new(&mut store, &device_id, Box::new(|| SystemClock.now()));
+    sync_client::sync_until_idle(&outbox, &mut transport, &test_config(), &mut |_| {})
+        .expect("sync after space is freed");
+    drop(outbox);
+    assert_eq!(store.reference_items("letters").expect("items").len(), 1);
+    assert_converged(&district, &counter, &device_id);
 }
