@@ -20,6 +20,10 @@ pub struct SyncConfig {
     pub min_batch_bytes: usize,
     /// Largest batch size (~64 KB).
     pub max_batch_bytes: usize,
+    /// Longest a batch should take on the link, by the throughput of the last exchange: a drop
+    /// then wastes at most this much of the link (sync.md §2: ≤ one batch, ≤ 8 KB, per drop at
+    /// 64 kbit/s). The batch never goes below `initial_batch_bytes` for it.
+    pub max_batch_seconds: f64,
     /// Downstream bytes asked for per channel and round.
     pub max_down_bytes: u32,
     /// Consecutive failed exchanges after which [`sync_until_idle`] gives up (the loop retries later).
@@ -39,6 +43,7 @@ impl Default for SyncConfig {
             initial_batch_bytes: 8 * 1024,
             min_batch_bytes: 512,
             max_batch_bytes: 64 * 1024,
+            max_batch_seconds: 1.0,
             max_down_bytes: 32 * 1024,
             max_consecutive_failures: 8,
             backoff_base: Duration::from_millis(500),
@@ -267,7 +272,9 @@ fn run<O: Outbox + ?Sized>(
         summary.requests += 1;
         summary.bytes_up += body.len() as u64;
         let local_sent = now_ms();
+        let exchange_started = Instant::now();
         let result = transport.round_trip(body.clone());
+        let exchange_seconds = exchange_started.elapsed().as_secs_f64();
         let reply = match result.and_then(|bytes| {
             summary.bytes_down += bytes.len() as u64;
             codec::decode_reply(&bytes).map_err(|e| TransportError::Garbled(e.to_string()))
@@ -320,6 +327,13 @@ fn run<O: Outbox + ?Sized>(
         summary.events_rejected += reply.rejected.len() as u64;
         if sent_events > 0 && body.len() >= budget / 2 {
             budget = (budget * 2).min(config.max_batch_bytes);
+        }
+        // The whole exchange counts (latency and reply too), so the estimate is low and the
+        // batch errs small on a slow link; on a fast one the cap is far above the maximum.
+        if sent_events > 0 && exchange_seconds > 0.0 {
+            let per_second = body.len() as f64 / exchange_seconds;
+            let link_cap = (per_second * config.max_batch_seconds) as usize;
+            budget = budget.min(link_cap.max(config.initial_batch_bytes));
         }
         if raw > 0 {
             ratio = (raw as f64 / body.len() as f64).clamp(1.0, 20.0);

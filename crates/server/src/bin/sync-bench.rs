@@ -13,7 +13,9 @@ use motcua_server::http::{serve, AppState};
 use motcua_server::storage::Database;
 use motcua_server::{devices, now_ms};
 use sync_client::memory::MemoryOutbox;
-use sync_client::{sync_until_idle, DeviceCredential, HttpTransport, SyncConfig};
+use sync_client::{
+    sync_until_idle, DeviceCredential, HttpTransport, SyncConfig, Transport, TransportError,
+};
 use sync_protocol::synthetic::{SplitMix64, SyntheticCounter};
 
 const COMMUNE: &str = "H15.50.05.13";
@@ -57,11 +59,34 @@ fn transport_via(
     Ok(HttpTransport::new(&credential, Duration::from_secs(30))?)
 }
 
+/// Counts the request bodies of failed exchanges: what a drop wasted and must send again.
+struct Wasted<T> {
+    inner: T,
+    failed: u64,
+    bytes: u64,
+    largest: usize,
+    largest_sent: usize,
+}
+
+impl<T: Transport> Transport for Wasted<T> {
+    fn round_trip(&mut self, body: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+        let size = body.len();
+        self.largest_sent = self.largest_sent.max(size);
+        let result = self.inner.round_trip(body);
+        if result.is_err() {
+            self.failed += 1;
+            self.bytes += size as u64;
+            self.largest = self.largest.max(size);
+        }
+        result
+    }
+}
+
 fn run(
     label: &str,
     proxy: &FaultProxy,
     outbox: &MemoryOutbox,
-    transport: &mut HttpTransport,
+    transport: &mut dyn Transport,
     dossiers: usize,
 ) -> anyhow::Result<()> {
     let before = proxy.stats();
@@ -182,7 +207,13 @@ fn main() -> anyhow::Result<()> {
         })
     };
     let cuts_before = proxy.stats().cuts;
-    let mut transport = transport_via(&credential, proxy.addr())?;
+    let mut transport = Wasted {
+        inner: transport_via(&credential, proxy.addr())?,
+        failed: 0,
+        bytes: 0,
+        largest: 0,
+        largest_sent: 0,
+    };
     run(
         "3000 dossiers, link dropped every 15-45 s",
         &proxy,
@@ -192,8 +223,12 @@ fn main() -> anyhow::Result<()> {
     )?;
     dropper.abort();
     println!(
-        "  drops during that run: {}",
-        proxy.stats().cuts - cuts_before
+        "  drops during that run: {}; failed requests: {}, their bodies {} B in all, largest {} B (resent per drop); largest request {} B",
+        proxy.stats().cuts - cuts_before,
+        transport.failed,
+        transport.bytes,
+        transport.largest,
+        transport.largest_sent
     );
 
     ingest(&format!("sqlite://{}/ingest.db", dir.display()), "SQLite")?;

@@ -593,6 +593,57 @@ fn scenario_25_stale_keepalive_socket_is_retried_safely(backend: Backend) {
     assert_converged(&server, &outbox, &credential.device_id);
 }
 
+/// §4.14 with the target of sync.md §2 "under drops every 15–45 s: ≤ 1 batch (≤ 8 KB) wasted per
+/// drop": the batch is capped to what the link carries in `max_batch_seconds` (1 s by default:
+/// 8 KB at 64 kbit/s). Scaled down here: a 40 kB/s link and 0.1 s give batches of about 4 kB,
+/// whatever the backlog, and a drop loses at most one of them; without the cap the same
+/// backlog goes up in batches four times larger (so the test sees the cap at work).
+#[test]
+fn scenario_14_batches_fit_the_link_so_a_drop_wastes_at_most_one() {
+    let Some(server) = TestServer::start(Backend::Sqlite) else {
+        return;
+    };
+    let run = |seconds: f64, cuts: bool, seed: u64| {
+        let credential = server.enrol(COMMUNE);
+        let proxy = Arc::new(server.proxy(link(40_000)));
+        let outbox = backlog(&credential.device_id, 300, seed);
+        let config = SyncConfig {
+            initial_batch_bytes: 2048,
+            max_batch_seconds: seconds,
+            max_consecutive_failures: 30,
+            ..fast_config()
+        };
+        let mut transport = Recording::new(via_proxy(&credential, &proxy));
+        let cutter = proxy.clone();
+        transport.before = Box::new(move |n, body| {
+            // The link drops half-way through every third upload.
+            if cuts && n % 3 == 2 {
+                cutter.cut_upload_after(body.len() as u64 / 2);
+            }
+        });
+        sync_until_idle(&outbox, &mut transport, &config, &mut |_| {}).expect("sync");
+        assert_converged(&server, &outbox, &credential.device_id);
+        transport.log()
+    };
+    let capped = run(0.1, true, 141);
+    let largest = capped.iter().map(|e| e.body_bytes).max().unwrap_or(0);
+    // 0.1 s of 40 kB/s, with the encoder's 25 % slack over the budget.
+    assert!(largest <= 5_000, "largest batch {largest} B");
+    let wasted: Vec<usize> = capped
+        .iter()
+        .filter(|e| e.outcome.is_err())
+        .map(|e| e.body_bytes)
+        .collect();
+    assert!(!wasted.is_empty(), "drops happened");
+    assert!(wasted.iter().all(|&b| b <= 5_000), "{wasted:?}");
+    let uncapped = run(1e9, false, 142);
+    let largest_uncapped = uncapped.iter().map(|e| e.body_bytes).max().unwrap_or(0);
+    assert!(
+        largest_uncapped > 4 * largest,
+        "{largest_uncapped} B vs {largest} B"
+    );
+}
+
 backend_tests!(
     scenario_04_5xx_after_commit_retries_idempotently,
     scenario_06_reordered_and_overlapping_batches,
