@@ -221,20 +221,25 @@ export interface TapRecorded {
 /** Connection to the upstream server. */
 export type SyncState = "online" | "offline" | "syncing" | "not_enrolled";
 
-/** Progress of a long sync. */
+/** Progress of a long sync, as the core sends it (app::sync::ProgressView). */
 export interface SyncProgress {
-  sent: number;
-  total: number;
-  seconds_left?: number;
+  /** Events still to send. */
+  events_waiting: number;
+  /** Request bytes sent in this run. */
+  bytes_sent: number;
+  /** Reply bytes received in this run. */
+  bytes_received: number;
+  /** Seconds left at the throughput seen so far; null until it can be estimated. */
+  estimated_seconds_left: number | null;
 }
 
 /** What the header's sync indicator shows. */
 export interface SyncStatus {
   state: SyncState;
   waiting_events: number;
-  last_success?: string;
-  progress?: SyncProgress;
-  clock_skew_seconds?: number;
+  last_success?: string | null;
+  progress?: SyncProgress | null;
+  clock_skew_seconds?: number | null;
 }
 
 /** One span of working hours, "HH:MM". */

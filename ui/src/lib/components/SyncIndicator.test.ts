@@ -30,16 +30,28 @@ describe("Sync indicator", () => {
     await screen.findByTestId("sync-state");
     expect(screen.queryByTestId("sync-progress")).toBeNull();
 
+    // The core's own payload (app::sync::ProgressView): what is left, bytes, time left or null.
+    await emit("sync-status", {
+      state: "syncing",
+      waiting_events: 1500,
+      last_success: null,
+      clock_skew_seconds: null,
+      progress: { events_waiting: 1500, bytes_sent: 0, bytes_received: 0, estimated_seconds_left: null },
+    });
+    const first = await screen.findByTestId("sync-progress");
+    expect(first.textContent).toContain("Đã gửi 0/1500");
+    expect(screen.queryByTestId("sync-time-left")).toBeNull();
+    expect(screen.queryByTestId("sync-clock-skew")).toBeNull();
     await emit("sync-status", {
       state: "syncing",
       waiting_events: 1200,
-      progress: { sent: 300, total: 1500, seconds_left: 150 },
+      progress: { events_waiting: 1200, bytes_sent: 39_000, bytes_received: 800, estimated_seconds_left: 150 },
     });
     const progress = await screen.findByTestId("sync-progress");
+    await waitFor(() => expect(progress.textContent).toContain("Đã gửi 300/1500"));
     const bar = progress.querySelector("progress") as HTMLProgressElement;
     expect(bar.value).toBe(300);
     expect(bar.max).toBe(1500);
-    expect(progress.textContent).toContain("Đã gửi 300/1500");
     expect(screen.getByTestId("sync-time-left").textContent).toBe("còn khoảng 3 phút");
     expect(screen.getByTestId("sync-state").textContent?.trim()).toBe("Đang đồng bộ");
     expect((screen.getByTestId("sync-now") as HTMLButtonElement).disabled).toBe(true);
