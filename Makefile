@@ -33,20 +33,20 @@ test-rust:
 	url=$$(scripts/start-test-postgres.sh) && MOTCUA_TEST_POSTGRES_URL=$$url $(CARGO) test --workspace
 
 # The real desktop app in a real WebKitGTK webview under Xvfb, driven through tauri-driver.
-# The binaries are built with the same selection as `cargo test --workspace` (every package,
-# bins and tests): building one package alone resolves the dependencies' features differently
-# and recompiled ~200 crates twice on a cold CI machine.
+# The binaries and the e2e tests are built with the same selection as `cargo test --workspace`
+# (every package, bins and tests): building one package alone resolves the dependencies'
+# features differently and recompiled ~200 crates twice on a cold CI machine.
 BUILD_BINS = $(CARGO) build --workspace --bins --tests
 
 e2e: ui
 	$(BUILD_BINS)
-	xvfb-run -a -s "-screen 0 1280x800x24" $(CARGO) test -p motcua-system-tests --test desktop -- --ignored --test-threads=1
+	xvfb-run -a -s "-screen 0 1280x800x24" $(CARGO) test --workspace --test desktop -- --ignored --test-threads=1
 
 # The district dashboard and the public lookup page in headless Chromium through chromedriver,
 # against the real motcua-server fed by a real counter.
 e2e-web:
 	$(BUILD_BINS)
-	$(CARGO) test -p motcua-system-tests --test dashboard -- --ignored --test-threads=1
+	$(CARGO) test --workspace --test dashboard -- --ignored --test-threads=1
 
 fmt:
 	$(CARGO) fmt --all
