@@ -49,6 +49,8 @@ pub enum ErrorCode {
     PrintFailed,
     /// The server refused the enrolment code.
     EnrollFailed,
+    /// The enrolment code was made for another commune than this counter's.
+    EnrollWrongCommune,
     /// The district server could not be reached or refused the sync.
     SyncFailed,
     /// Anything else; a bug or an environment failure.
@@ -57,7 +59,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the check that the UI has a message for each.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::Validation,
         ErrorCode::NotFound,
         ErrorCode::IllegalTransition,
@@ -78,6 +80,7 @@ impl ErrorCode {
         ErrorCode::NewerSchema,
         ErrorCode::ReferenceData,
         ErrorCode::PrintFailed,
+        ErrorCode::EnrollWrongCommune,
         ErrorCode::EnrollFailed,
         ErrorCode::SyncFailed,
     ];
@@ -185,6 +188,7 @@ mod tests {
             | ErrorCode::ReferenceData
             | ErrorCode::PrintFailed
             | ErrorCode::EnrollFailed
+            | ErrorCode::EnrollWrongCommune
             | ErrorCode::SyncFailed
             | ErrorCode::Internal => ErrorCode::ALL.contains(&code) || code == ErrorCode::Internal,
         }

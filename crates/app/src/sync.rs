@@ -29,6 +29,7 @@ use sync_client::{
 
 use crate::desk::SyncStatus;
 use crate::{AppError, Clock, Counter, ErrorCode, SystemClock};
+use domain::code::CounterPrefix;
 
 /// The file in the data folder holding the credential (JSON, mode 0600 on Unix).
 pub const CREDENTIAL_FILE: &str = "sync-credential.json";
@@ -52,6 +53,8 @@ pub struct Enrollment {
     pub device_id: String,
     /// The commune (agency identifier code) the credential belongs to.
     pub commune: String,
+    /// The counter prefix the server granted (local codes start with it from now on).
+    pub counter_prefix: Option<String>,
 }
 
 impl From<&DeviceCredential> for Enrollment {
@@ -60,6 +63,7 @@ impl From<&DeviceCredential> for Enrollment {
             server_url: credential.server_url.clone(),
             device_id: credential.device_id.clone(),
             commune: credential.commune.clone(),
+            counter_prefix: credential.counter_prefix.clone(),
         }
     }
 }
@@ -637,9 +641,36 @@ impl Counter {
             ));
         }
         // The label helps the district administrator tell counters apart; no personal data.
-        let settings = self.settings()?;
+        let mut settings = self.settings()?;
         let label = format!("{} – {}", settings.commune_name, settings.counter_name);
-        let credential = sync_client::enroll(&server_url, code, &label).map_err(enroll_error)?;
+        let request = sync_client::EnrollRequest {
+            code: code.to_owned(),
+            label,
+            counter_id: Some(self.store_mut().identity().device_id.clone()),
+            counter_prefix: Some(settings.code_prefix.clone()),
+        };
+        let credential = sync_client::enroll(&server_url, &request).map_err(enroll_error)?;
+        if credential.commune != settings.commune_code {
+            // Events would land in another commune's books; refuse before keeping anything.
+            return Err(AppError::new(
+                ErrorCode::EnrollWrongCommune,
+                format!(
+                    "wrong_commune: the enrolment code belongs to commune {}, this counter is {}",
+                    credential.commune, settings.commune_code
+                ),
+            ));
+        }
+        // The server decides the counter prefix: it alone sees every counter of the commune,
+        // and two counters with one prefix would issue the same local codes (domain `code`).
+        if let Some(granted) = credential.counter_prefix.as_deref() {
+            let granted = CounterPrefix::parse(granted)
+                .map_err(|e| failed(format!("the server sent a bad counter prefix: {e}")))?;
+            if granted.as_str() != settings.code_prefix {
+                settings.code_prefix = granted.as_str().to_owned();
+                let now = self.now();
+                self.store_mut().save_settings(&settings, now)?;
+            }
+        }
         save_credential(self.data_dir(), &credential)?;
         let now = self.now();
         update_record(self.data_dir(), |record| {

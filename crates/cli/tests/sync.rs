@@ -184,6 +184,83 @@ fn pdf_text(pdf: &Path) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+fn take_in(dir: &Path, name: &str) -> String {
+    let input = serde_json::json!({
+        "procedure": "1.001193",
+        "citizen": {"name": name, "phone": "0912345678"},
+        "channel": "counter",
+        "documents": ["Tờ khai đăng ký khai sinh"],
+    });
+    let view = motcua_json(dir, &["intake", "--json", "-"], Some(&input.to_string()));
+    view["code"].as_str().expect("dossier code").to_string()
+}
+
+/// Two counters of one commune set up the same way (both would start their local codes with
+/// the default prefix AA): enrolment gives the second its own prefix, so on the same day they
+/// issue different local codes and each dossier gets its own official code (NĐ 118 art. 28).
+/// An enrolment code of another commune is refused before anything is kept.
+#[test]
+fn two_counters_of_one_commune_never_share_a_local_code() {
+    let server = Server::start();
+    let (first, _) = counter_with_dossiers(0);
+    let (second, _) = counter_with_dossiers(0);
+    let mut prefixes = Vec::new();
+    for dir in [&first, &second] {
+        let enrolled = motcua_json(
+            &dir.0,
+            &[
+                "enroll",
+                "--server",
+                &server.url,
+                "--code",
+                &server.enrol_code(),
+            ],
+            None,
+        );
+        prefixes.push(
+            enrolled["counter_prefix"]
+                .as_str()
+                .expect("prefix")
+                .to_owned(),
+        );
+    }
+    assert_eq!(prefixes, ["AA", "AB"]);
+    let code_first = take_in(&first.0, "Người Thử An");
+    let code_second = take_in(&second.0, "Người Thử Bình");
+    assert!(code_first.starts_with("AA"), "{code_first}");
+    assert!(code_second.starts_with("AB"), "{code_second}");
+    for dir in [&first, &second] {
+        let summary = motcua_json(&dir.0, &["sync"], None);
+        assert_eq!(summary["events_rejected"], 0, "{summary}");
+        assert_eq!(summary["official_codes_received"], 1, "{summary}");
+    }
+    let official = |dir: &TempDir, code: &str| {
+        motcua_json(&dir.0, &["show", code], None)["official_code"]
+            .as_str()
+            .expect("official code")
+            .to_owned()
+    };
+    let (a, b) = (
+        official(&first, &code_first),
+        official(&second, &code_second),
+    );
+    assert_ne!(a, b);
+    assert!(a.starts_with(COMMUNE) && b.starts_with(COMMUNE));
+
+    // A code made for another commune: refused, and the counter stays unenrolled.
+    let (third, _) = counter_with_dossiers(0);
+    let foreign = devices::create_enrol_code(&server.db, "H15.50.05.99", now_ms()).expect("code");
+    let refused = motcua(
+        &third.0,
+        &["enroll", "--server", &server.url, "--code", &foreign],
+        None,
+    );
+    assert!(!refused.status.success());
+    let error: serde_json::Value = serde_json::from_slice(&refused.stderr).expect("error JSON");
+    assert_eq!(error["code"], "enroll_wrong_commune");
+    assert!(!third.0.join("sync-credential.json").exists());
+}
+
 /// The journey of sync.md §3: a counter works offline, enrols, syncs once; the server holds
 /// every event exactly once (key `(device, epoch, seq)` without gaps, no event id twice), gives
 /// each intake its official code (NĐ 118 art. 28), the codes come down on the official-codes

@@ -15,7 +15,7 @@ use sync_protocol::{
     codec, EnrollReply, EnrollRequest, ErrorBody, MAX_REQUEST_BYTES, SYNC_CONTENT_TYPE,
 };
 
-use crate::devices::{authenticate, enrol};
+use crate::devices::{authenticate, enrol_counter, EnrolRequest};
 use crate::lookup::{self, RateLimiter};
 use crate::storage::Database;
 use crate::sync::{handle_push, validate_request};
@@ -127,15 +127,28 @@ async fn enroll_route(
         ServerError::BadRequest("malformed_body", "expected {\"code\", \"label\"}".into())
     })?;
     let db = state.db.clone();
-    let (device_id, token, commune) =
-        tokio::task::spawn_blocking(move || enrol(&db, &request.code, &request.label, now_ms()))
-            .await
-            .map_err(|e| ServerError::Internal(e.to_string()))??;
-    tracing::info!(device_id = %device_id, commune = %commune, "device enrolled");
+    let enrolled = tokio::task::spawn_blocking(move || {
+        let request = EnrolRequest {
+            code: &request.code,
+            label: &request.label,
+            counter_id: request.counter_id.as_deref(),
+            counter_prefix: request.counter_prefix.as_deref(),
+        };
+        enrol_counter(&db, &request, now_ms())
+    })
+    .await
+    .map_err(|e| ServerError::Internal(e.to_string()))??;
+    tracing::info!(
+        device_id = %enrolled.device_id,
+        commune = %enrolled.commune,
+        counter_prefix = %enrolled.counter_prefix,
+        "device enrolled"
+    );
     Ok(Json(EnrollReply {
-        device_id,
-        token,
-        commune,
+        device_id: enrolled.device_id,
+        token: enrolled.token,
+        commune: enrolled.commune,
+        counter_prefix: Some(enrolled.counter_prefix),
     }))
 }
 

@@ -194,6 +194,21 @@ const SCHEMA: &[&str] = &[
      login TEXT NOT NULL, expires_ms BIGINT NOT NULL)",
 ];
 
+/// Steps from schema version `n + 1` to `n + 2` (version 1 is [`SCHEMA`]).
+const MIGRATIONS: &[&[&str]] = &[
+    // 2: counter prefixes are handed out at enrolment, and each official code remembers which
+    // counter took the dossier in, so that two counters that used one prefix offline are told
+    // apart instead of merged.
+    &[
+        "ALTER TABLE devices ADD COLUMN counter_id TEXT",
+        "ALTER TABLE devices ADD COLUMN counter_prefix TEXT",
+        "ALTER TABLE official_codes ADD COLUMN counter_id TEXT",
+    ],
+];
+
+/// The schema version this server writes.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len() + 1;
+
 /// A connection pool for PostgreSQL: blocking clients, used from `spawn_blocking`.
 struct PgPool {
     url: String,
@@ -403,10 +418,23 @@ impl Database {
                 "INSERT INTO meta (key, value) VALUES ('schema_version', '1') ON CONFLICT (key) DO NOTHING",
                 &[],
             )?;
-            let version = tx.query_opt("SELECT value FROM meta WHERE key = 'schema_version'", &[])?;
-            if version.as_ref().map(|r| r[0].text()) != Some("1") {
+            let version = tx
+                .query_opt("SELECT value FROM meta WHERE key = 'schema_version'", &[])?
+                .and_then(|r| r[0].text().parse::<usize>().ok())
+                .unwrap_or(0);
+            if version == 0 || version > SCHEMA_VERSION {
                 return Err(StorageError::Sql("database written by a newer server".into()));
             }
+            // Each step is valid in both engines and runs in this one transaction.
+            for step in &MIGRATIONS[version - 1..] {
+                for stmt in *step {
+                    tx.exec(stmt, &[])?;
+                }
+            }
+            tx.exec(
+                "UPDATE meta SET value = $1 WHERE key = 'schema_version'",
+                &[SCHEMA_VERSION.to_string().into()],
+            )?;
             Ok(())
         })
     }
@@ -451,5 +479,70 @@ impl Database {
                 result
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_path(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "motcua-server-schema-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir.join("server.db")
+    }
+
+    /// A database written by the first server version (schema 1) is brought to the current
+    /// schema at open, keeping its rows; the devices enrolled then have no counter prefix.
+    #[test]
+    fn a_schema_1_database_is_migrated_in_place() {
+        let path = temp_path("v1");
+        {
+            let conn = rusqlite::Connection::open(&path).expect("open");
+            for stmt in SCHEMA {
+                conn.execute_batch(stmt).expect("schema 1");
+            }
+            conn.execute_batch(
+                "INSERT INTO meta VALUES ('schema_version', '1');
+                 INSERT INTO devices (device_id, commune, token_hash, label, created_ms)
+                 VALUES ('dev-old', 'H15.50.05.13', 'h', 'quầy', 0);",
+            )
+            .expect("rows");
+        }
+        let db = Database::open(&format!("sqlite://{}", path.display())).expect("migrated");
+        let rows = db
+            .transaction(|tx| {
+                tx.query(
+                    "SELECT device_id, counter_prefix FROM devices UNION ALL \
+                     SELECT value, NULL FROM meta WHERE key = 'schema_version'",
+                    &[],
+                )
+            })
+            .expect("query");
+        assert_eq!(rows[0][0].text(), "dev-old");
+        assert!(rows[0][1].is_null());
+        assert_eq!(rows[1][0].text(), SCHEMA_VERSION.to_string());
+        drop(db);
+        // Opening again runs no step twice.
+        Database::open(&format!("sqlite://{}", path.display())).expect("reopen");
+    }
+
+    /// A database written by a newer server is refused, never half-understood.
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let path = temp_path("newer");
+        let url = format!("sqlite://{}", path.display());
+        drop(Database::open(&url).expect("create"));
+        {
+            let conn = rusqlite::Connection::open(&path).expect("open");
+            conn.execute_batch("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+                .expect("bump");
+        }
+        let error = Database::open(&url).err().expect("refused");
+        assert!(error.to_string().contains("newer server"), "{error}");
     }
 }

@@ -278,8 +278,12 @@ fn store_event(
         dossier_code: None,
         received_at: None,
     });
-    if rejected.is_none() && !duplicate && parsed.kind.as_deref() == Some("intake") {
-        rejected = assign_official_code(tx, device, &parsed)?;
+    if rejected.is_none() && !duplicate {
+        rejected = if parsed.kind.as_deref() == Some("intake") {
+            assign_official_code(tx, device, &parsed)?
+        } else {
+            check_dossier_owner(tx, device, parsed.dossier_code.as_deref())?
+        };
     }
     tx.exec(
         "INSERT INTO events (device_id, epoch, seq, event_id, hash, hlc, commune, kind, dossier_code, \
@@ -314,6 +318,7 @@ fn known_code(code: &str) -> Option<&'static str> {
         RejectCode::MissingField,
         RejectCode::DailySequenceExhausted,
         RejectCode::WrongCommune,
+        RejectCode::LocalCodeTaken,
     ]
     .into_iter()
     .map(RejectCode::as_str)
@@ -337,14 +342,11 @@ fn assign_official_code(
         return Ok(Some(RejectCode::MissingField.as_str()));
     };
     let commune: SqlValue = device.commune.as_str().into();
-    if tx
-        .query_opt(
-            "SELECT 1 FROM official_codes WHERE commune = $1 AND dossier_code = $2",
-            &[commune.clone(), dossier_code.into()],
-        )?
-        .is_some()
-    {
-        return Ok(None);
+    if let Some(owner) = tx.query_opt(
+        "SELECT counter_id FROM official_codes WHERE commune = $1 AND dossier_code = $2",
+        &[commune.clone(), dossier_code.into()],
+    )? {
+        return Ok(taken_by_another_counter(device, owner[0].opt_text()));
     }
     tx.exec(
         "INSERT INTO daily_counters (commune, day, last) VALUES ($1, $2, 0) ON CONFLICT (commune, day) DO NOTHING",
@@ -371,8 +373,14 @@ fn assign_official_code(
     )?;
     let code = official_code(&device.commune, &day, next);
     tx.exec(
-        "INSERT INTO official_codes (commune, dossier_code, official_code) VALUES ($1, $2, $3)",
-        &[commune, dossier_code.into(), code.as_str().into()],
+        "INSERT INTO official_codes (commune, dossier_code, official_code, counter_id) \
+         VALUES ($1, $2, $3, $4)",
+        &[
+            commune,
+            dossier_code.into(),
+            code.as_str().into(),
+            device.counter_id.clone().into(),
+        ],
     )?;
     let doc =
         serde_json::json!({ "dossier_code": dossier_code, "official_code": code }).to_string();
@@ -384,6 +392,31 @@ fn assign_official_code(
         &doc,
     )?;
     Ok(None)
+}
+
+/// Quarantines an event about a dossier that another counter of the commune took in under the
+/// same local code (both used one prefix before enrolling): applying it would change the other
+/// counter's dossier. Counters that did not say who they are are not checked.
+fn check_dossier_owner(
+    tx: &mut dyn SqlTx,
+    device: &Device,
+    dossier_code: Option<&str>,
+) -> Result<Option<&'static str>, ServerError> {
+    let (Some(code), Some(_)) = (dossier_code, device.counter_id.as_deref()) else {
+        return Ok(None);
+    };
+    let owner = tx.query_opt(
+        "SELECT counter_id FROM official_codes WHERE commune = $1 AND dossier_code = $2",
+        &[device.commune.as_str().into(), code.into()],
+    )?;
+    Ok(owner.and_then(|row| taken_by_another_counter(device, row[0].opt_text())))
+}
+
+fn taken_by_another_counter(device: &Device, owner: Option<&str>) -> Option<&'static str> {
+    match (owner, device.counter_id.as_deref()) {
+        (Some(owner), Some(me)) if owner != me => Some(RejectCode::LocalCodeTaken.as_str()),
+        _ => None,
+    }
 }
 
 /// Writes the latest version of `key` in a channel at the next position. Returns the position,

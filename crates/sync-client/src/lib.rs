@@ -15,7 +15,9 @@ mod session;
 mod transport;
 
 pub use session::{sync_until_idle, SyncConfig, SyncError, SyncProgress, SyncSummary};
-pub use sync_protocol::{Channel, ChannelCursor, ChannelPage, WireEvent as OutboxEvent};
+pub use sync_protocol::{
+    Channel, ChannelCursor, ChannelPage, EnrollRequest, WireEvent as OutboxEvent,
+};
 pub use transport::{enroll, DeviceCredential, HttpTransport, Transport, TransportError};
 
 use std::sync::mpsc;

@@ -43,6 +43,9 @@ pub struct DeviceCredential {
     pub token: String,
     /// The commune the device belongs to.
     pub commune: String,
+    /// The counter prefix the server granted at enrolment (absent from older servers).
+    #[serde(default)]
+    pub counter_prefix: Option<String>,
 }
 
 fn http_error(response: reqwest::blocking::Response) -> TransportError {
@@ -70,8 +73,7 @@ fn network(e: reqwest::Error) -> TransportError {
 /// Exchanges a one-time enrolment code for this counter's credential (`POST /api/v1/enroll`).
 pub fn enroll(
     server_url: &str,
-    code: &str,
-    label: &str,
+    request: &EnrollRequest,
 ) -> Result<DeviceCredential, TransportError> {
     let base = server_url.trim_end_matches('/');
     let client = reqwest::blocking::Client::builder()
@@ -80,10 +82,7 @@ pub fn enroll(
         .map_err(network)?;
     let response = client
         .post(format!("{base}/api/v1/enroll"))
-        .json(&EnrollRequest {
-            code: code.to_owned(),
-            label: label.to_owned(),
-        })
+        .json(request)
         .send()
         .map_err(network)?;
     if !response.status().is_success() {
@@ -97,6 +96,7 @@ pub fn enroll(
         device_id: reply.device_id,
         token: reply.token,
         commune: reply.commune,
+        counter_prefix: reply.counter_prefix,
     })
 }
 

@@ -152,6 +152,10 @@ pub enum RejectCode {
     DailySequenceExhausted,
     /// The event names a commune other than the device's.
     WrongCommune,
+    /// The event's local dossier code belongs to a dossier another counter of the commune took
+    /// in (two counters used the same prefix before enrolling). Kept for a person to handle,
+    /// never merged into the other counter's dossier.
+    LocalCodeTaken,
 }
 
 impl RejectCode {
@@ -164,6 +168,7 @@ impl RejectCode {
             RejectCode::MissingField => "missing_field",
             RejectCode::DailySequenceExhausted => "daily_sequence_exhausted",
             RejectCode::WrongCommune => "wrong_commune",
+            RejectCode::LocalCodeTaken => "local_code_taken",
         }
     }
 }
@@ -231,6 +236,27 @@ pub struct EnrollRequest {
     pub code: String,
     /// A label for the counter PC, shown to administrators (no personal data).
     pub label: String,
+    /// The counter's own identity (its store's device id, kept across re-enrolments), so that
+    /// a counter enrolling again keeps its counter prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter_id: Option<String>,
+    /// The two-letter prefix of the counter's local dossier codes it would like to keep (the one
+    /// it already used offline). The server grants it only if no other counter of the commune
+    /// holds it (local codes are unique per commune only through distinct prefixes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter_prefix: Option<String>,
+}
+
+impl EnrollRequest {
+    /// A request with only the code and the label (no counter identity, no prefix wish).
+    pub fn new(code: &str, label: &str) -> EnrollRequest {
+        EnrollRequest {
+            code: code.to_owned(),
+            label: label.to_owned(),
+            counter_id: None,
+            counter_prefix: None,
+        }
+    }
 }
 
 /// `POST /api/v1/enroll` reply (JSON).
@@ -242,6 +268,11 @@ pub struct EnrollReply {
     pub token: String,
     /// The commune (agency identifier code) the device belongs to.
     pub commune: String,
+    /// The counter prefix the device must use for its local dossier codes from now on: the
+    /// one it asked for when free, otherwise the first free one of the commune. Older servers
+    /// leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter_prefix: Option<String>,
 }
 
 /// The JSON body of every 4xx/5xx answer.

@@ -44,8 +44,7 @@ impl Bench {
         let code = devices::create_enrol_code(&self.db, COMMUNE, now_ms())?;
         Ok(sync_client::enroll(
             &format!("http://{}", self.addr),
-            &code,
-            "bench",
+            &sync_client::EnrollRequest::new(&code, "bench"),
         )?)
     }
 }

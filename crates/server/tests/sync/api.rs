@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use motcua_server::{devices, now_ms, sync as server_sync};
 use sync_client::memory::MemoryOutbox;
-use sync_client::{sync_until_idle, Outbox};
+use sync_client::{sync_until_idle, DeviceCredential, Outbox};
 use sync_protocol::synthetic::SyntheticCounter;
 use sync_protocol::{
     codec, Channel, ChannelCursor, PushRequest, WireEvent, PROTOCOL_VERSION, SYNC_CONTENT_TYPE,
@@ -66,9 +66,17 @@ fn enrolment_is_one_time_and_revocation_locks_out(backend: Backend) {
         return;
     };
     let code = devices::create_enrol_code(&server.db, COMMUNE, now_ms()).expect("code");
-    let credential = sync_client::enroll(&server.base_url(), &code, "quầy 1").expect("first use");
+    let credential = sync_client::enroll(
+        &server.base_url(),
+        &sync_client::EnrollRequest::new(&code, "quầy 1"),
+    )
+    .expect("first use");
     assert_eq!(credential.commune, COMMUNE);
-    let again = sync_client::enroll(&server.base_url(), &code, "quầy 2").expect_err("second use");
+    let again = sync_client::enroll(
+        &server.base_url(),
+        &sync_client::EnrollRequest::new(&code, "quầy 2"),
+    )
+    .expect_err("second use");
     assert!(
         matches!(again, sync_client::TransportError::Http { status: 401, ref code, .. } if code == "enrol_code_used")
     );
@@ -102,7 +110,11 @@ fn enrolment_is_one_time_and_revocation_locks_out(backend: Backend) {
         now_ms() - devices::ENROL_CODE_TTL_MS - 1,
     )
     .expect("code");
-    assert!(sync_client::enroll(&server.base_url(), &expired, "x").is_err());
+    assert!(sync_client::enroll(
+        &server.base_url(),
+        &sync_client::EnrollRequest::new(&expired, "x")
+    )
+    .is_err());
 }
 
 /// Bad input gets a clear 4xx and changes nothing: no token, unknown token, wrong content type,
@@ -488,6 +500,128 @@ fn channels_converge_and_stale_cursors_lead_to_one_snapshot(backend: Backend) {
     );
 }
 
+fn enrol_counter(
+    server: &TestServer,
+    commune: &str,
+    counter_id: &str,
+    prefix: &str,
+) -> DeviceCredential {
+    let code = devices::create_enrol_code(&server.db, commune, now_ms()).expect("code");
+    let request = sync_client::EnrollRequest {
+        counter_id: Some(counter_id.to_owned()),
+        counter_prefix: Some(prefix.to_owned()),
+        ..sync_client::EnrollRequest::new(&code, "quầy")
+    };
+    sync_client::enroll(&server.base_url(), &request).expect("enrol")
+}
+
+/// Local dossier codes are unique in a commune only through distinct counter prefixes
+/// (domain `code`), so the server hands them out at enrolment: the prefix asked for when no
+/// other counter of the commune holds it, else the first free one; the same counter enrolling
+/// again keeps its own; another commune's prefixes do not count.
+fn counter_prefixes_are_unique_within_a_commune(backend: Backend) {
+    let Some(server) = TestServer::start(backend) else {
+        return;
+    };
+    let granted = |c: &DeviceCredential| c.counter_prefix.clone().expect("prefix");
+    let first = enrol_counter(&server, COMMUNE, "counter-1", "AA");
+    assert_eq!(granted(&first), "AA");
+    let second = enrol_counter(&server, COMMUNE, "counter-2", "AA");
+    assert_eq!(granted(&second), "AB", "AA is taken: the first free prefix");
+    let third = enrol_counter(&server, COMMUNE, "counter-3", "KM");
+    assert_eq!(granted(&third), "KM", "a free prefix asked for is granted");
+    let elsewhere = enrol_counter(&server, "H15.50.05.21", "counter-9", "AA");
+    assert_eq!(granted(&elsewhere), "AA", "prefixes are per commune");
+    // The first counter enrols again (say, after its credential was revoked): it keeps AA even
+    // though it now asks for another one, and nobody else can take AA later.
+    assert!(devices::revoke(&server.db, &first.device_id, now_ms()).expect("revoke"));
+    let again = enrol_counter(&server, COMMUNE, "counter-1", "XY");
+    assert_eq!(granted(&again), "AA");
+    let fourth = enrol_counter(&server, COMMUNE, "counter-4", "AA");
+    assert_eq!(granted(&fourth), "AC");
+    // A counter that sends no identity or wish still gets a free prefix.
+    let code = devices::create_enrol_code(&server.db, COMMUNE, now_ms()).expect("code");
+    let plain = sync_client::enroll(
+        &server.base_url(),
+        &sync_client::EnrollRequest::new(&code, "quầy"),
+    )
+    .expect("enrol");
+    assert_eq!(granted(&plain), "AD");
+}
+
+/// Two counters that both used prefix AA before enrolling issue the same local code. The first
+/// to sync owns it; the other counter's intake and later events for that code are quarantined
+/// (`local_code_taken`) instead of being merged into the first counter's dossier, and the
+/// official code is never handed to the wrong dossier.
+fn a_local_code_used_by_two_counters_is_never_merged(backend: Backend) {
+    let Some(server) = TestServer::start(backend) else {
+        return;
+    };
+    let a = enrol_counter(&server, COMMUNE, "counter-a", "AA");
+    let b = enrol_counter(&server, COMMUNE, "counter-b", "AA");
+    let event = |counter: &str, seq: u64, payload: String| WireEvent {
+        seq,
+        event_id: format!("ev-{counter}-{seq}"),
+        hlc: seq << 16,
+        payload,
+    };
+    let intake = |code: &str| {
+        format!("{{\"kind\":\"intake\",\"dossier_code\":\"{code}\",\"received_at\":\"2026-10-08T08:00:00+07:00\",\"procedure\":\"1.001193\"}}")
+    };
+    let status = |code: &str| {
+        format!("{{\"kind\":\"status_changed\",\"dossier_code\":\"{code}\",\"action\":\"result_ready\"}}")
+    };
+    let push = |credential: &DeviceCredential, events: Vec<WireEvent>| {
+        let (http, body) = post(
+            &server,
+            Some(&credential.token),
+            SYNC_CONTENT_TYPE,
+            push_body(&credential.device_id, 1, events),
+        );
+        assert_eq!(http, 200);
+        codec::decode_reply(&body).expect("reply")
+    };
+    let reply_a = push(&a, vec![event("a", 1, intake("AA261008-001"))]);
+    assert!(reply_a.rejected.is_empty());
+    let reply_b = push(
+        &b,
+        vec![
+            event("b", 1, intake("AA261008-001")),
+            event("b", 2, status("AA261008-001")),
+            event("b", 3, intake("AB261008-001")),
+        ],
+    );
+    let rejected: Vec<(u64, &str)> = reply_b
+        .rejected
+        .iter()
+        .map(|r| (r.seq, r.code.as_str()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [(1, "local_code_taken"), (2, "local_code_taken")],
+        "B's own dossier under its new prefix goes through"
+    );
+    assert_eq!(reply_b.hwm, 3, "quarantined events never block later ones");
+    // B is sent only the official code of its own dossier; A's stays A's.
+    let docs: Vec<&str> = reply_b.pages[0]
+        .items
+        .iter()
+        .map(|i| i.doc.as_str())
+        .collect();
+    assert!(docs.iter().any(|d| d.contains("AB261008-001")));
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM official_codes WHERE dossier_code = 'AA261008-001' AND counter_id = 'counter-a'"
+        ),
+        1
+    );
+    assert_eq!(server.count("SELECT COUNT(*) FROM official_codes"), 2);
+    // A's own later event for its dossier is accepted as before.
+    let reply_a = push(&a, vec![event("a", 2, status("AA261008-001"))]);
+    assert!(reply_a.rejected.is_empty());
+    assert_eq!(reply_a.hwm, 2);
+}
+
 backend_tests!(
     enrolment_is_one_time_and_revocation_locks_out,
     bad_requests_get_4xx_and_change_nothing,
@@ -495,4 +629,6 @@ backend_tests!(
     daily_sequence_stops_at_9999,
     conflicting_and_poison_events_are_quarantined_without_blocking,
     channels_converge_and_stale_cursors_lead_to_one_snapshot,
+    counter_prefixes_are_unique_within_a_commune,
+    a_local_code_used_by_two_counters_is_never_merged,
 );

@@ -141,7 +141,11 @@ impl TestServer {
 
     pub fn enrol(&self, commune: &str) -> DeviceCredential {
         let code = devices::create_enrol_code(&self.db, commune, now_ms()).expect("code");
-        sync_client::enroll(&self.base_url(), &code, "quầy 1").expect("enrol")
+        sync_client::enroll(
+            &self.base_url(),
+            &sync_client::EnrollRequest::new(&code, "quầy 1"),
+        )
+        .expect("enrol")
     }
 
     pub fn proxy(&self, profile: fault_proxy::LinkProfile) -> fault_proxy::FaultProxy {

@@ -114,6 +114,7 @@ export const en: Record<MessageKey, string> = {
   "error.validation": "Some information is not valid.",
   "error.validation_field": "Not valid: {field}.",
   "error.enroll_failed": "Enrolment with the server failed. Check the address and code, or work offline.",
+  "error.enroll_wrong_commune": "This enrolment code was made for another commune. Ask for a code for this commune.",
   "error.illegal_transition": "This step is not possible in the dossier's current status.",
   "error.final_status": "The dossier is finished and cannot change.",
   "error.already_extended": "The dossier was already extended once. Decree 118 art. 19.6 allows one extension only.",

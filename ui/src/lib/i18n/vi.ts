@@ -113,6 +113,7 @@ export const vi = {
   "error.validation": "Thông tin chưa hợp lệ.",
   "error.validation_field": "Thông tin chưa hợp lệ: {field}.",
   "error.enroll_failed": "Không đăng ký được với máy chủ. Kiểm tra địa chỉ và mã đăng ký, hoặc chọn làm việc ngoại tuyến.",
+  "error.enroll_wrong_commune": "Mã đăng ký này được cấp cho một xã khác. Vui lòng xin mã đăng ký của đúng xã mình.",
   "error.illegal_transition": "Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.",
   "error.final_status": "Hồ sơ đã kết thúc, không thể thay đổi.",
   "error.already_extended": "Hồ sơ đã được gia hạn một lần. Theo Điều 19.6 NĐ 118, ngày hẹn chỉ được điều chỉnh một lần.",
