@@ -11,7 +11,7 @@ use crate::Store;
 /// One event as the sync client sends it. Server key: `(device_id, epoch, seq)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OutboxEvent {
-    /// UUIDv7, the second dedup key.
+    /// UUIDv8 of (time, epoch, seq), the second dedup key (`identity::new_event_id`).
     pub event_id: String,
     /// The writing device.
     pub device_id: String,

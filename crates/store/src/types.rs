@@ -168,7 +168,7 @@ impl EventKind {
 pub struct StoredEvent {
     /// Position in this database's log.
     pub position: i64,
-    /// UUIDv7.
+    /// UUIDv8 of (time, epoch, seq): unique, time-ordered, cheap to sync.
     pub event_id: String,
     /// The writing device.
     pub device_id: String,

@@ -107,13 +107,18 @@ pub struct SyntheticCounter {
     day: u32,
     daily: u32,
     hlc: u64,
+    /// 42 random bits of the counter's epoch, in its event ids.
+    epoch_tag: u64,
 }
 
 impl SyntheticCounter {
     /// A counter of `commune` whose stream is fixed by `seed`.
     pub fn new(seed: u64, commune: &str) -> Self {
+        let mut rng = SplitMix64::new(seed);
+        let epoch_tag = rng.next_u64() & ((1 << 42) - 1);
         SyntheticCounter {
-            rng: SplitMix64::new(seed),
+            rng,
+            epoch_tag,
             commune: commune.to_owned(),
             day: 0,
             daily: 0,
@@ -145,19 +150,19 @@ impl SyntheticCounter {
         format!("{surname} {middle} {given}")
     }
 
-    /// A fresh event id shaped like the store's: a UUIDv7 whose timestamp is the HLC's
-    /// milliseconds and whose other 74 bits are random.
-    pub fn event_id(&mut self) -> String {
+    /// The event id the store would write for `seq` (store `identity::new_event_id`): a UUIDv8
+    /// of the HLC's milliseconds, 42 bits of this counter's (random) epoch and the seq.
+    pub fn event_id(&self, seq: u64) -> String {
         let ms = self.hlc >> 16;
-        let rand_a = self.rng.below(1 << 12);
-        let rand_b = self.rng.next_u64() & ((1 << 62) - 1);
+        let tag = self.epoch_tag;
         format!(
-            "{:08x}-{:04x}-7{:03x}-{:04x}-{:012x}",
+            "{:08x}-{:04x}-8{:03x}-{:04x}-{:04x}{:08x}",
             ms >> 16,
             ms & 0xFFFF,
-            rand_a,
-            0x8000 | (rand_b >> 48),
-            rand_b & 0xFFFF_FFFF_FFFF
+            (tag >> 30) & 0xFFF,
+            0x8000 | ((tag >> 16) & 0x3FFF),
+            tag & 0xFFFF,
+            seq as u32
         )
     }
 
@@ -232,7 +237,7 @@ impl SyntheticCounter {
                 self.hlc += (1 + self.rng.below(90_000)) << 16;
                 events.push(WireEvent {
                     seq,
-                    event_id: self.event_id(),
+                    event_id: self.event_id(seq),
                     hlc: self.hlc,
                     payload,
                 });

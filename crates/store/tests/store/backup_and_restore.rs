@@ -49,6 +49,13 @@ fn restore_mints_a_new_epoch_and_never_reuses_a_seq() {
     assert!(after
         .iter()
         .all(|k| !used.contains(&(k.0, k.1)) || before.contains(k)));
+    // Event ids are the second dedup key: none is shared between the epochs (K-1's event keeps
+    // its id; K-3's is new), and each ends in its own seq (identity::new_event_id).
+    let ids: HashSet<&String> = before.iter().chain(&after).map(|k| &k.2).collect();
+    assert_eq!(ids.len(), 3, "{before:?} {after:?}");
+    for (_, seq, id) in before.iter().chain(&after) {
+        assert!(id.ends_with(&format!("{seq:08x}")), "{id}");
+    }
     // The old epoch's unacknowledged tail is still offered, before the new epoch.
     assert_eq!(
         fx.store.pending_epochs().expect("epochs"),
