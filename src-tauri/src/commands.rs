@@ -47,6 +47,30 @@ pub fn stop_background_sync(app: &tauri::AppHandle) {
     }
 }
 
+/// Runs the store's housekeeping while the clerk is between citizens: every 2 s, once nothing
+/// was written for 3 s, short steps (the desk lock is released between them) for at most
+/// 100 ms per round, so a command never waits for more than one step.
+pub fn spawn_housekeeping(app: tauri::AppHandle) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        let round = std::time::Instant::now();
+        while round.elapsed() < std::time::Duration::from_millis(100) {
+            let state = app.state::<DeskState>();
+            let Ok(mut desk) = state.0.lock() else {
+                return;
+            };
+            match desk.housekeep_when_idle(std::time::Duration::from_secs(3)) {
+                Ok(true) => continue,
+                Ok(false) => break,
+                Err(error) => {
+                    eprintln!("housekeeping skipped: {:?}", error.code);
+                    break;
+                }
+            }
+        }
+    });
+}
+
 type Reply<T> = Result<T, AppError>;
 
 fn desk<'a>(state: &'a State<'_, DeskState>) -> Reply<std::sync::MutexGuard<'a, Desk>> {

@@ -23,6 +23,7 @@ fn main() {
             if let Err(error) = commands::start_background_sync(app.handle()) {
                 eprintln!("background sync not started: {:?}", error.code);
             }
+            commands::spawn_housekeeping(app.handle().clone());
             // The citizen-facing window goes fullscreen on a second screen when there is one.
             if let Some(window) = app.get_webview_window("satisfaction") {
                 let monitors = window.available_monitors().unwrap_or_default();

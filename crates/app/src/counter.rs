@@ -339,6 +339,12 @@ impl Counter {
         &self.store
     }
 
+    /// One step of the store's idle housekeeping (name-index merge, WAL checkpoint); returns
+    /// whether more is left. See [`store::Store::maintain`].
+    pub fn maintain(&mut self) -> Result<bool, AppError> {
+        Ok(self.store.maintain()?)
+    }
+
     /// The open store, writable, for the other use cases of this crate.
     pub(crate) fn store_mut(&mut self) -> &mut Store {
         &mut self.store

@@ -18,13 +18,19 @@ pub struct Migration {
 }
 
 /// Every migration of this build, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("../migrations/0002_search_merges_when_idle.sql"),
+    },
+];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The schema version recorded in the file (0 for a new, empty file).
 pub fn schema_version(conn: &Connection) -> StoreResult<i64> {
@@ -96,7 +102,7 @@ mod tests {
 
     fn v1_database_with_a_clerk() -> Connection {
         let mut conn = Connection::open_in_memory().expect("in-memory database");
-        migrate(&mut conn, MIGRATIONS).expect("v1");
+        migrate(&mut conn, &MIGRATIONS[..1]).expect("v1");
         conn.execute(
             "INSERT INTO clerk (id, full_name) VALUES ('c1', 'Clerk One')",
             [],
@@ -136,7 +142,7 @@ mod tests {
     fn older_app_refuses_a_newer_database() {
         let mut conn = v1_database_with_a_clerk();
         migrate(&mut conn, &[MIGRATIONS[0], V2_ADDS_A_COLUMN]).expect("v2");
-        let error = migrate(&mut conn, MIGRATIONS).unwrap_err();
+        let error = migrate(&mut conn, &MIGRATIONS[..1]).unwrap_err();
         assert!(matches!(
             error,
             StoreError::NewerSchema {
@@ -147,10 +153,41 @@ mod tests {
         assert_eq!(error.code(), "store.newer_schema");
     }
 
+    /// The real step 2: a version-1 database keeps its folded names and stops merging the
+    /// search index inside writes (FTS5 `automerge` 0; `Store::maintain` merges instead).
+    #[test]
+    fn real_v1_database_migrates_to_v2_with_search_merges_off_the_write_path() {
+        let mut conn = v1_database_with_a_clerk();
+        conn.execute(
+            "INSERT INTO dossier_name_search (rowid, name_folded) VALUES (1, 'sung a pao')",
+            [],
+        )
+        .expect("name");
+        migrate(&mut conn, MIGRATIONS).expect("v2");
+        assert_eq!(schema_version(&conn).expect("version"), SCHEMA_VERSION);
+        let automerge: i64 = conn
+            .query_row(
+                "SELECT v FROM dossier_name_search_config WHERE k = 'automerge'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("automerge set");
+        assert_eq!(automerge, 0);
+        let found: i64 = conn
+            .query_row(
+                "SELECT rowid FROM dossier_name_search WHERE dossier_name_search MATCH '\"pa\" *'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("still found");
+        assert_eq!(found, 1);
+    }
+
     /// Running the migrations again on an up-to-date database changes nothing.
     #[test]
     fn migrating_twice_is_idempotent() {
         let mut conn = v1_database_with_a_clerk();
+        migrate(&mut conn, MIGRATIONS).expect("current");
         let before = schema_dump(&conn).expect("dump");
         migrate(&mut conn, MIGRATIONS).expect("again");
         assert_eq!(schema_dump(&conn).expect("dump"), before);

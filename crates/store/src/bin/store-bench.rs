@@ -2,48 +2,16 @@
 //! durable intake latency, unaccented name search, the overdue list, open time and bytes per
 //! dossier. Not part of `cargo test`.
 //!
-//! `cargo run --release -p motcua-store --bin store-bench -- --dossiers 1000000 [--dir PATH]`
+//! `cargo run --release -p motcua-store --bin store-bench -- --dossiers 1000000 [--dir PATH
+//! [--reuse]] [--intakes N] [--no-quick-check]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, TimeZone};
-use domain::dossier::{Action, Channel, Citizen, DocumentForm, DossierStatus, ReceivedDocument};
-use store::{
-    IntegrityCheck, NewDossier, OpenOptions, StatusChange, Store, StoreError, StoreKey, Timeliness,
-};
-
-const FAMILY: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-    "Hồ", "Ngô", "Dương", "Lý", "Giàng", "Thào", "Vàng", "Sùng", "Lò", "Lường", "Quàng", "Triệu",
-    "Bàn", "Nông", "Hà", "Mùa", "Lầu", "Cầm", "Thạch", "Sơn", "Đinh", "Quách", "Vi", "Lục",
-];
-const MIDDLE: &[&str] = &[
-    "Văn", "Thị", "A", "Seo", "Đức", "Minh", "Tả", "Ngọc", "Hữu", "Thanh", "Xuân", "Quốc",
-];
-const GIVEN: &[&str] = &[
-    "An", "Bình", "Páo", "Mỷ", "Mẩy", "Quẩy", "Dền", "Hùng", "Lan", "Hoa", "Dính", "Chử", "Sình",
-    "Pẻng", "Nhung", "Tám", "Khoa", "Đào", "Thắng", "Ơn", "Ánh", "Dũng", "Hạnh", "Lả", "Chớ", "Dợ",
-    "Khải", "Mai", "Nặm", "Ưởn", "Phúc", "Quang", "Sô Phia", "Tâm", "Vinh", "Yến",
-];
-
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
-        list[self.below(list.len())]
-    }
-}
+use store::synthetic::{self, dossier, Synthetic, FAMILY, GIVEN, MIDDLE};
+use store::{IntegrityCheck, OpenOptions, Store, StoreError, StoreKey};
 
 fn hanoi(y: i32, m: u32, d: u32, h: u32) -> Result<DateTime<FixedOffset>, StoreError> {
     FixedOffset::east_opt(7 * 3600)
@@ -67,64 +35,29 @@ fn percentile(samples: &mut [Duration], p: f64) -> f64 {
     samples[index].as_secs_f64() * 1000.0
 }
 
-fn dossier(i: u64, random: &mut Random, received: DateTime<FixedOffset>) -> NewDossier {
-    let name = format!(
-        "{} {} {}",
-        random.pick(FAMILY),
-        random.pick(MIDDLE),
-        random.pick(GIVEN)
-    );
-    NewDossier {
-        code: format!("H15.50.05.13-{}-{:07}", received.format("%y%m%d"), i),
-        procedure_code: format!("1.00{}", 1000 + random.below(60)),
-        procedure_name: "Đăng ký khai sinh".into(),
-        citizen: Citizen {
-            name,
-            id_number: Some(format!("0{:011}", random.next() % 100_000_000_000)),
-            phone: Some(format!("09{:08}", random.next() % 100_000_000)),
-            address: Some("Thôn Nà Làng, xã Minh Sơn, tỉnh Tuyên Quang".into()),
-        },
-        channel: Channel::Counter,
-        documents: vec![
-            ReceivedDocument {
-                name: "Tờ khai".into(),
-                form: DocumentForm::Original,
-                count: 1,
-            },
-            ReceivedDocument {
-                name: "Giấy chứng sinh".into(),
-                form: DocumentForm::CertifiedCopy,
-                count: 1,
-            },
-        ],
-        received_at: received,
-        due_at: Some(received + chrono::Duration::days(3)),
-        clerk_id: format!("clerk-{}", random.below(4)),
-    }
-}
-
-fn change(
-    code: &str,
-    action: Action,
-    from: DossierStatus,
-    to: DossierStatus,
-    due: DateTime<FixedOffset>,
-) -> StatusChange {
-    StatusChange {
-        code: code.to_string(),
-        timeliness: matches!(action, Action::Return).then_some(Timeliness::OnTime),
-        action,
-        from,
-        to,
-        due_at: Some(due),
-        clerk_id: "clerk-0".into(),
-    }
+fn build(
+    path: &std::path::Path,
+    key: &StoreKey,
+    dossiers: u64,
+    now: DateTime<FixedOffset>,
+    random: &mut Synthetic,
+) -> Result<(Duration, u64), StoreError> {
+    let start = now - chrono::Duration::days(5 * 365);
+    let build_started = Instant::now();
+    let mut store = Store::create(path, key, start)?;
+    let events = synthetic::fill(&mut store, dossiers, now, random, &mut |i| {
+        eprintln!("  built {i} dossiers in {:?}", build_started.elapsed());
+    })?;
+    Ok((build_started.elapsed(), events))
 }
 
 fn run() -> Result<(), StoreError> {
     let args: Vec<String> = std::env::args().collect();
     let mut dossiers: u64 = 100_000;
     let mut dir: Option<PathBuf> = None;
+    let mut reuse = false;
+    let mut intakes: u64 = 1000;
+    let mut quick_check = true;
     let mut arguments = args.iter().skip(1);
     while let Some(arg) = arguments.next() {
         match arg.as_str() {
@@ -135,6 +68,16 @@ fn run() -> Result<(), StoreError> {
                     .ok_or_else(|| StoreError::InvalidInput("--dossiers N".into()))?;
             }
             "--dir" => dir = arguments.next().map(PathBuf::from),
+            // Keep the built database in --dir and measure it again next time (the build takes
+            // minutes at 1,000,000 dossiers); each run adds its intakes to it.
+            "--reuse" => reuse = true,
+            "--no-quick-check" => quick_check = false,
+            "--intakes" => {
+                intakes = arguments
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| StoreError::InvalidInput("--intakes N".into()))?;
+            }
             other => {
                 return Err(StoreError::InvalidInput(format!(
                     "unknown argument {other}"
@@ -142,91 +85,55 @@ fn run() -> Result<(), StoreError> {
             }
         }
     }
+    if reuse && dir.is_none() {
+        return Err(StoreError::InvalidInput("--reuse needs --dir".into()));
+    }
     let temp = std::env::temp_dir().join(format!("store-bench-{}", std::process::id()));
+    let keep = dir.is_some() && reuse;
     let dir = dir.unwrap_or(temp);
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("bench.db");
-    for suffix in ["", "-wal", "-shm", "-seq"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    let key = StoreKey::generate()?;
+    let key_path = dir.join("bench.key");
     let now = hanoi(2026, 11, 23, 9)?;
-    // Dossiers spread over the 5 years before `now`, in receipt order.
-    let span_ms = 5 * 365 * 24 * 3600 * 1000i64;
-    let step_ms = span_ms / dossiers.max(1) as i64;
-    let start = now - chrono::Duration::milliseconds(span_ms);
-    let mut random = Random(0x9E37_79B9_7F4A_7C15);
-
-    let build_started = Instant::now();
-    let mut store = Store::create(&path, &key, start)?;
-    let batch = 20_000u64;
-    let mut events = 0u64;
-    let mut i = 0u64;
-    while i < dossiers {
-        let end = (i + batch).min(dossiers);
-        let new: Vec<NewDossier> = (i..end)
-            .map(|n| {
-                dossier(
-                    n,
-                    &mut random,
-                    start + chrono::Duration::milliseconds(step_ms * n as i64),
-                )
-            })
-            .collect();
-        let batch_time = new.last().map_or(start, |d| d.received_at);
-        store.take_in_many(&new, batch_time)?;
-        events += new.len() as u64;
-        // Older than 10 days: processed and returned (3 more events). Younger: half started.
-        let mut changes = Vec::new();
-        for d in &new {
-            let due = d.due_at.unwrap_or(now);
-            if now - d.received_at > chrono::Duration::days(10) {
-                changes.push(change(
-                    &d.code,
-                    Action::StartProcessing,
-                    DossierStatus::Received,
-                    DossierStatus::InProgress,
-                    due,
-                ));
-                changes.push(change(
-                    &d.code,
-                    Action::ResultReady,
-                    DossierStatus::InProgress,
-                    DossierStatus::ResultReady,
-                    due,
-                ));
-                changes.push(change(
-                    &d.code,
-                    Action::Return,
-                    DossierStatus::ResultReady,
-                    DossierStatus::Returned,
-                    due,
-                ));
-            } else if random.below(2) == 0 {
-                changes.push(change(
-                    &d.code,
-                    Action::StartProcessing,
-                    DossierStatus::Received,
-                    DossierStatus::InProgress,
-                    due,
-                ));
-            }
+    let mut random = Synthetic::new(0x9E37_79B9_7F4A_7C15);
+    let reused = keep && path.exists() && key_path.exists();
+    let (key, build_time, events) = if reused {
+        eprintln!("reusing {}", path.display());
+        let key = StoreKey::from_hex(std::fs::read_to_string(&key_path)?.trim())?;
+        let store = Store::open(
+            &path,
+            &key,
+            &OpenOptions {
+                integrity_check: IntegrityCheck::Skip,
+                ..OpenOptions::default()
+            },
+            now,
+        )?;
+        let events = store.outbox_stats()?.highest_seq as u64;
+        // Fresh dossier numbers, after every earlier run's.
+        random = Synthetic::new(0x9E37_79B9_7F4A_7C15 ^ events);
+        (key, Duration::ZERO, events)
+    } else {
+        for suffix in ["", "-wal", "-shm", "-seq"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
-        events += changes.len() as u64;
-        store.change_status_many(&changes, batch_time + chrono::Duration::days(3))?;
-        i = end;
-        if i.is_multiple_of(200_000) {
-            eprintln!("  built {i} dossiers in {:?}", build_started.elapsed());
-        }
-    }
-    let build_time = build_started.elapsed();
-    drop(store);
+        let key = StoreKey::generate()?;
+        std::fs::write(&key_path, key.to_hex())?;
+        let (build_time, events) = build(&path, &key, dossiers, now, &mut random)?;
+        (key, build_time, events)
+    };
 
-    // Open and be ready: with the default quick_check, and without any check.
-    let open_started = Instant::now();
-    let store = Store::open(&path, &key, &OpenOptions::default(), now)?;
-    let open_quick = open_started.elapsed();
-    drop(store);
+    // Open and be ready: with the default quick_check (skipped on request: about a minute at
+    // 1,000,000 dossiers), and without any check.
+    let open_quick = if quick_check {
+        let open_started = Instant::now();
+        let store = Store::open(&path, &key, &OpenOptions::default(), now)?;
+        let open_quick = open_started.elapsed();
+        drop(store);
+        Some(open_quick.as_secs_f64() * 1000.0)
+    } else {
+        None
+    };
     let open_started = Instant::now();
     let skip = OpenOptions {
         integrity_check: IntegrityCheck::Skip,
@@ -239,13 +146,51 @@ fn run() -> Result<(), StoreError> {
         + std::fs::metadata(format!("{}-wal", path.display())).map_or(0, |m| m.len());
 
     // Durable intake (synchronous = FULL), one transaction per dossier, as at the counter.
+    // Dossier numbers start after every event so far, so a reused database gets new codes.
+    let first_number = events + 1;
     let mut intake = Vec::new();
-    for n in 0..300u64 {
-        let d = dossier(dossiers + n, &mut random, now);
+    let mut maintenance = Vec::new();
+    let wal_path = format!("{}-wal", path.display());
+    let mut wal_sizes = Vec::new();
+    for n in 0..intakes {
+        let d = dossier(first_number + n, &mut random, now);
         let t = Instant::now();
         store.take_in(&d, now)?;
         intake.push(t.elapsed());
+        // The clerk's pause before the next citizen: the app's idle housekeeping runs here.
+        let t = Instant::now();
+        while store.maintain()? {}
+        maintenance.push(t.elapsed());
+        if std::env::var_os("BENCH_TRACE").is_some() {
+            wal_sizes.push(std::fs::metadata(&wal_path).map_or(0, |m| m.len() / 4096));
+        }
     }
+    if !wal_sizes.is_empty() {
+        let mut order: Vec<usize> = (0..intake.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(intake[i]));
+        for &i in order.iter().take(12) {
+            eprintln!(
+                "  #{i}: {:.1} ms, wal pages before {} after {}",
+                intake[i].as_secs_f64() * 1e3,
+                if i > 0 { wal_sizes[i - 1] } else { 0 },
+                wal_sizes[i]
+            );
+        }
+        eprintln!(
+            "  wal growth per intake: {:.1} pages",
+            (wal_sizes[wal_sizes.len() - 1] as f64 - wal_sizes[0] as f64) / wal_sizes.len() as f64
+        );
+    }
+    let mut slowest: Vec<(usize, Duration)> = intake.iter().copied().enumerate().collect();
+    slowest.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
+    eprintln!(
+        "slowest durable intakes (index, ms): {:?}",
+        slowest
+            .iter()
+            .take(8)
+            .map(|(i, d)| (*i, (d.as_secs_f64() * 1e4).round() / 10.0))
+            .collect::<Vec<_>>()
+    );
     drop(store);
     let normal = OpenOptions {
         integrity_check: IntegrityCheck::Skip,
@@ -254,11 +199,12 @@ fn run() -> Result<(), StoreError> {
     };
     let mut store = Store::open(&path, &key, &normal, now)?;
     let mut intake_normal = Vec::new();
-    for n in 300..600u64 {
-        let d = dossier(dossiers + n, &mut random, now);
+    for n in intakes..2 * intakes {
+        let d = dossier(first_number + n, &mut random, now);
         let t = Instant::now();
         store.take_in(&d, now)?;
         intake_normal.push(t.elapsed());
+        while store.maintain()? {}
     }
     drop(store);
     let store = Store::open(&path, &key, &skip, now)?;
@@ -327,14 +273,19 @@ fn run() -> Result<(), StoreError> {
         "outbox_stats_ms": stats_ms,
         "outbox_waiting_after_ack": waiting,
         "dossiers": dossiers,
+        "reused_database": reused,
+        "intake_samples": intakes,
         "events": events,
         "build_seconds": build_time.as_secs_f64(),
         "bytes_per_dossier": file_bytes as f64 / dossiers.max(1) as f64,
         "file_mb": file_bytes as f64 / 1e6,
-        "open_ready_ms_quick_check": open_quick.as_secs_f64() * 1000.0,
+        "open_ready_ms_quick_check": open_quick,
         "open_ready_ms_no_check": open_skip.as_secs_f64() * 1000.0,
         "intake_full_p50_ms": percentile(&mut intake, 0.50),
         "intake_full_p99_ms": percentile(&mut intake, 0.99),
+        "idle_maintenance_p50_ms": percentile(&mut maintenance, 0.50),
+        "idle_maintenance_p99_ms": percentile(&mut maintenance, 0.99),
+        "idle_maintenance_max_ms": percentile(&mut maintenance, 1.0),
         "intake_normal_p50_ms": percentile(&mut intake_normal, 0.50),
         "intake_normal_p99_ms": percentile(&mut intake_normal, 0.99),
         "name_search_p50_ms": percentile(&mut search, 0.50),
@@ -350,6 +301,8 @@ fn run() -> Result<(), StoreError> {
         serde_json::to_string_pretty(&report).unwrap_or_default()
     );
     drop(store);
-    let _ = std::fs::remove_dir_all(&dir);
+    if !keep {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }

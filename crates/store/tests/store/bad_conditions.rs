@@ -178,7 +178,7 @@ fn corrupt_file_is_caught_at_open() {
     let path = fx.path();
     drop(fx.store);
     let mut bytes = std::fs::read(&path).expect("read");
-    assert!(bytes.len() > 40_000);
+    assert!(bytes.len() > 40_000, "{} bytes", bytes.len());
     let middle = bytes.len() / 2;
     for byte in &mut bytes[middle..middle + 4096] {
         *byte ^= 0x5A;

@@ -1,4 +1,4 @@
--- user_version 1
+-- user_version 2
 -- index dossier_clerk
 CREATE INDEX dossier_clerk ON dossier (clerk_id, received_ms);
 -- index dossier_id_number
