@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 
-.PHONY: run test deps ui lint test-rust test-ui e2e e2e-web bench bench-store bench-print bench-sync fmt
+.PHONY: run test deps ui ui-types lint test-rust test-ui e2e e2e-web bench bench-store bench-print bench-sync bench-desktop fmt
 
 run: deps ui
 	$(CARGO) build -p motcua-desktop
@@ -17,15 +17,21 @@ test: deps ui lint test-ui test-rust e2e e2e-web
 deps:
 	@scripts/install-deps.sh
 
-ui:
+# The IPC payload types are generated from the Rust types (ts-rs) before the UI is type-checked
+# or built; they are not committed.
+ui: ui-types
 	cd ui && npm run --silent build
 
-lint:
+ui-types:
+	rm -rf ui/src/lib/api/generated
+	$(CARGO) run -q -p motcua-app --bin export-ts-types -- ui/src/lib/api/generated
+
+lint: ui-types
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run --silent check
 
-test-ui:
+test-ui: ui-types
 	cd ui && npx vitest run
 
 # The server's test suite runs against SQLite and a real PostgreSQL started on loopback.
@@ -52,10 +58,17 @@ fmt:
 	$(CARGO) fmt --all
 
 # Benchmarks run by their own command, never in `make test`; results go to BENCHMARKS.md.
-bench: bench-store bench-print bench-sync
+bench: bench-store bench-print bench-sync bench-desktop
 
 bench-store:
 	$(CARGO) run --release -p motcua-store --bin store-bench -- --dossiers 1000000
+
+# Start to an intake form and Enter-to-slip on a counter holding 1,000,000 dossiers.
+bench-desktop: deps ui
+	$(CARGO) run --release -p motcua-app --bin desk-bench -- --dossiers 1000000 --dir target/bench-desk --reuse
+	$(BUILD_BINS)
+	MOTCUA_BENCH_DATA_DIR=$(CURDIR)/target/bench-desk xvfb-run -a -s "-screen 0 1280x800x24" \
+		$(CARGO) test --workspace --test desktop_start -- --ignored --nocapture
 
 bench-print:
 	$(CARGO) bench -p motcua-printing

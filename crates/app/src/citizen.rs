@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::AppError;
 
 /// A field of the intake form that is checked as the clerk types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CitizenField {
     /// Họ và tên.
@@ -32,7 +32,7 @@ impl CitizenField {
 }
 
 /// Why a typed value was refused: the field and the rule's stable code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FieldIssue {
     /// The rule's code (`id_number_length`, `phone_prefix`, ...).
     pub code: &'static str,

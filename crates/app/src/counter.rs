@@ -37,7 +37,7 @@ pub struct InitInput {
 }
 
 /// A document as the intake input names it: just a name, or a name with its form and count.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(untagged)]
 pub enum DocumentInput {
     /// Only the name: one plain copy.
@@ -47,7 +47,8 @@ pub enum DocumentInput {
 }
 
 /// What the clerk enters at intake (`motcua intake --json`, the intake screen).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(optional_fields)]
 pub struct IntakeInput {
     /// The procedure's code in the catalogue.
     pub procedure: String,
@@ -69,7 +70,7 @@ pub struct IntakeInput {
 
 /// A dossier as the screens and the CLI show it: the stored state plus what follows from the
 /// rules (the apology deadline, the actions allowed now).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DossierView {
     /// The stored dossier.
     #[serde(flatten)]
@@ -77,7 +78,10 @@ pub struct DossierView {
     /// The latest moment to issue the apology and new date (NĐ 118 art. 19.6), while a due
     /// date runs.
     pub apology_deadline: Option<DateTime<FixedOffset>>,
-    /// The actions the status machine allows now.
+    /// The actions the status machine allows now (the `action` tags of [`domain::dossier::Action`]).
+    #[ts(
+        type = "Array<\"start_processing\" | \"request_supplement\" | \"resubmit\" | \"refuse\" | \"stop\" | \"extend\" | \"result_ready\" | \"return\" | \"close\">"
+    )]
     pub allowed_actions: Vec<&'static str>,
 }
 
@@ -93,7 +97,7 @@ pub enum ListFilter {
 }
 
 /// The dossiers a clerk must look at today (the board of the clerk's window).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Board {
     /// Past their due date and not resolved.
     pub overdue: Vec<DossierView>,
@@ -714,4 +718,28 @@ fn allowed_actions(state: &DossierState) -> Vec<&'static str> {
         .filter(|action| domain::status::apply(state, action).is_ok())
         .map(|action| action.code())
         .collect()
+}
+
+#[cfg(test)]
+mod ts_tests {
+    /// The TypeScript type of `allowed_actions` is written out by hand (ts-rs cannot derive it
+    /// from `&'static str`): it must name every tag of `domain::dossier::Action`.
+    #[test]
+    fn allowed_actions_type_lists_every_action_tag() {
+        use ts_rs::TS;
+        let decl = super::DossierView::decl(&ts_rs::Config::new());
+        let action = domain::dossier::Action::decl(&ts_rs::Config::new());
+        let tags: Vec<&str> = action
+            .split("\"action\": \"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert_eq!(tags.len(), 9, "{action}");
+        for tag in tags {
+            assert!(
+                decl.contains(&format!("\"{tag}\"")),
+                "{tag} missing from {decl}"
+            );
+        }
+    }
 }

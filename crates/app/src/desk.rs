@@ -16,7 +16,7 @@ use crate::print::PrintKind;
 use crate::{AppError, Counter, ErrorCode, SystemClock, TapInput};
 
 /// What the first-run screen and the header show.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SetupStatus {
     /// Whether the counter is set up.
     pub configured: bool,
@@ -37,7 +37,8 @@ pub struct SetupStatus {
 }
 
 /// A clerk to add (no `id`) or to change, from the settings screen.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(optional_fields)]
 pub struct ClerkInput {
     /// The clerk's id; absent for a new clerk.
     #[serde(default)]
@@ -49,7 +50,7 @@ pub struct ClerkInput {
 }
 
 /// A clerk as the header's picker shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ClerkSummary {
     /// Stable id.
     pub id: String,
@@ -58,7 +59,8 @@ pub struct ClerkSummary {
 }
 
 /// What the first-run screen sends.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(optional_fields)]
 pub struct SetupInput {
     /// The commune's administrative code.
     pub commune_code: String,
@@ -78,7 +80,7 @@ pub struct SetupInput {
 }
 
 /// A procedure as the intake picker shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ProcedureSummary {
     /// National (or local) code.
     pub code: String,
@@ -95,7 +97,7 @@ pub struct ProcedureSummary {
 }
 
 /// The due date shown before saving.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DuePreview {
     /// When the result would be due.
     pub due_at: DateTime<FixedOffset>,
@@ -104,7 +106,7 @@ pub struct DuePreview {
 }
 
 /// One line of a dossier's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HistoryLine {
     /// Sequence number of the event on this counter.
     pub seq: i64,
@@ -120,7 +122,7 @@ pub struct HistoryLine {
 }
 
 /// The dossier screen.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DossierDetail {
     /// The dossier.
     pub dossier: DossierView,
@@ -131,21 +133,23 @@ pub struct DossierDetail {
 }
 
 /// The counter's settings as the settings screen edits them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct DeskSettings {
     /// Working periods of a working day.
     pub working_hours: Vec<PeriodText>,
     /// Paper for the slip: `a4`, `a5` or `receipt80`.
+    #[ts(type = "\"a4\" | \"a5\" | \"receipt80\"")]
     pub paper: String,
     /// The printer's name, if not the default.
     #[serde(default)]
     pub printer: Option<String>,
     /// `vi` or `en`.
+    #[ts(type = "\"vi\" | \"en\"")]
     pub language: String,
 }
 
 /// A working period as "HH:MM" texts.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct PeriodText {
     /// Start.
     pub start: String,
@@ -154,7 +158,7 @@ pub struct PeriodText {
 }
 
 /// A saved PDF.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PrintedFile {
     /// Where it is.
     pub path: PathBuf,
@@ -595,7 +599,8 @@ impl Desk {
 
 /// The period the reports screen asks for: a kind with its year and number (month 1–12 or
 /// quarter 1–4) and the cut-off day, or `custom` with `from` and `to` (both included).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(optional_fields)]
 pub struct ReportQuery {
     /// Month, quarter, half_year, nine_months, year or custom.
     pub kind: domain::report::PeriodKind,
@@ -618,7 +623,7 @@ pub struct ReportQuery {
 
 /// One month of the charts: on-time and satisfaction rates, in basis points (`None` when
 /// nothing was returned or rated that month).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SeriesPoint {
     /// "11/2026".
     pub label: String,
@@ -637,7 +642,7 @@ pub struct SeriesPoint {
 }
 
 /// A report saved to the data folder's `exports/`, handed to the operating system.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ExportedReport {
     /// Where it was written.
     pub path: PathBuf,
@@ -755,9 +760,11 @@ impl Desk {
 }
 
 /// The sync indicator's state (also the payload of the desktop's `sync-status` event).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(optional_fields)]
 pub struct SyncStatus {
     /// `online`, `offline`, `syncing` or `not_enrolled`.
+    #[ts(type = "\"online\" | \"offline\" | \"syncing\" | \"not_enrolled\"")]
     pub state: &'static str,
     /// Events written on this counter and not yet acknowledged by the server.
     pub waiting_events: i64,

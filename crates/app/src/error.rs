@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// A stable, machine-readable error code. The UI switches on it (ui/src/lib/i18n); nobody
 /// matches message text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The input was refused by a rule; `field` and `rule` say which.
@@ -87,8 +87,9 @@ impl ErrorCode {
 }
 
 /// A failure of a use case: a typed code for programs and a message for people reading logs.
-#[derive(Debug, Clone, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, thiserror::Error, Serialize, ts_rs::TS)]
 #[error("{message}")]
+#[ts(optional_fields)]
 pub struct AppError {
     /// What kind of failure this is.
     pub code: ErrorCode,

@@ -22,7 +22,7 @@ pub use error::{AppError, ErrorCode};
 pub use satisfaction::TapInput;
 
 /// What the app says about itself in the status bar and `motcua --version`.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct About {
     /// The app's version.
     pub version: &'static str,

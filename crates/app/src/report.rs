@@ -19,7 +19,7 @@ pub use domain::report::{CutOff, PeriodKind, ReportPeriod, ON_TIME_TARGET_BASIS_
 use crate::{AppError, Counter, ErrorCode};
 
 /// A clerk named in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClerkName {
     /// The clerk's id.
     pub id: String,
@@ -28,7 +28,7 @@ pub struct ClerkName {
 }
 
 /// The report of a period as the counter exports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Report {
     /// The commune's administrative code.
     pub commune_code: String,
@@ -65,7 +65,7 @@ impl Report {
 }
 
 /// The formats a report is exported in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportFormat {
     /// The indicators as JSON (serde).

@@ -7,7 +7,8 @@ use store::SatisfactionTap;
 use crate::{AppError, Counter};
 
 /// What the satisfaction screen or `motcua tap` records.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(optional_fields)]
 pub struct TapInput {
     /// `very_satisfied`, `satisfied` or `dissatisfied` (also `3`, `2`, `1`).
     pub level: String,
@@ -23,7 +24,7 @@ pub struct TapInput {
 }
 
 /// The recorded tap.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct TapRecorded {
     /// The tap as stored.
     #[serde(flatten)]

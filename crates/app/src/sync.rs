@@ -562,7 +562,7 @@ fn progress_finished(data_dir: &Path, progress: &SyncProgress, now: DateTime<Fix
 }
 
 /// Where a sync's progress stands, for the indicator (part of [`SyncStatus`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ProgressView {
     /// Events not yet acknowledged.
     pub events_waiting: u64,

@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 /// How the dossier reached the commune (NĐ 118 art. 14: in person, by post, online).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// Trực tiếp: handed in at the counter.
@@ -20,7 +20,7 @@ pub enum Channel {
 
 /// The citizen who submits the dossier (người nộp hồ sơ). Personal data: it stays on the counter
 /// and the district server, never in logs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Citizen {
     /// Full name, NFC-normalised.
     pub name: String,
@@ -36,7 +36,7 @@ pub struct Citizen {
 }
 
 /// The form in which a document was received (hình thức: bản chính, bản sao, bản chụp).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentForm {
     /// Bản chính: the original.
@@ -49,7 +49,7 @@ pub enum DocumentForm {
 }
 
 /// One document received with the dossier, one row of the slip's document table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ReceivedDocument {
     /// The document's name, as in the procedure's list.
     pub name: String,
@@ -66,7 +66,7 @@ fn one() -> u32 {
 }
 
 /// Where a dossier stands (trạng thái hồ sơ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DossierStatus {
     /// Đã tiếp nhận: received complete; the clock runs.
@@ -90,7 +90,7 @@ pub enum DossierStatus {
 }
 
 /// Something a clerk does to a dossier after intake. Each is recorded as an event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// Start processing (hand over to the competent officer).

@@ -211,7 +211,7 @@ pub fn is_apology_due(
 }
 
 /// Timeliness of a returned dossier (Phiếu kiểm soát: trước hạn / đúng hạn / quá hạn).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Timeliness {
     /// Trước hạn: returned on a day before the due date's day.

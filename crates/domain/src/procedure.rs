@@ -110,7 +110,7 @@ pub struct Fee {
 }
 
 /// One document the citizen must (or may) hand in; a row of the slip's document table (form 01).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct RequiredDocument {
     /// The document's name, in Vietnamese.

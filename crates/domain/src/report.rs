@@ -97,7 +97,7 @@ impl CutOff {
 }
 
 /// The kind of a reporting period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     /// Báo cáo tháng.
@@ -129,7 +129,7 @@ impl PeriodKind {
 }
 
 /// A reporting period: whole days from `first` to `last`, both included, in Vietnam time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 pub struct ReportPeriod {
     kind: PeriodKind,
     first: NaiveDate,
@@ -378,7 +378,7 @@ pub fn level_of_tap(level: u8, scale: u8) -> Option<SatisfactionLevel> {
 }
 
 /// Dossiers received in the period, by channel (NĐ 118 art. 14).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct ChannelCounts {
     /// Trực tiếp.
     pub counter: u64,
@@ -404,7 +404,7 @@ impl ChannelCounts {
 }
 
 /// Dossiers whose result was handed over in the period, by timeliness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct ResolvedCounts {
     /// Trước hạn.
     pub early: u64,
@@ -425,7 +425,7 @@ impl ResolvedCounts {
 }
 
 /// Dossiers still open at the end of the period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct PendingCounts {
     /// Đang giải quyết, trong hạn.
     pub not_yet_due: u64,
@@ -444,7 +444,7 @@ impl PendingCounts {
 }
 
 /// The indicators of one period for one set of dossiers (all, one procedure, one clerk).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct Indicators {
     /// Tiếp nhận mới trong kỳ, by channel.
     pub received: ChannelCounts,
@@ -598,7 +598,7 @@ struct Window {
 }
 
 /// One procedure's row of the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ProcedureRow {
     /// The procedure's code.
     pub procedure_code: String,
@@ -609,7 +609,7 @@ pub struct ProcedureRow {
 }
 
 /// One clerk's row of the report (dossiers they received, taps about them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClerkRow {
     /// The clerk's id.
     pub clerk_id: String,
@@ -618,7 +618,7 @@ pub struct ClerkRow {
 }
 
 /// The report of a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PeriodReport {
     /// The period.
     pub period: ReportPeriod,

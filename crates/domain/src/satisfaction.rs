@@ -159,7 +159,7 @@ impl Evaluation {
 }
 
 /// Counts of evaluations by level, for a period's report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 pub struct SatisfactionTally {
     /// Rất hài lòng.
     pub very_satisfied: u64,

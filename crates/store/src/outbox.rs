@@ -36,8 +36,6 @@ pub struct OutboxEvent {
 pub struct OutboxStats {
     /// Events not yet acknowledged, all epochs.
     pub events_waiting: i64,
-    /// Their payload bytes.
-    pub bytes_waiting: i64,
     /// The current epoch.
     pub current_epoch: i64,
     /// The highest seq written in the current epoch.
@@ -144,19 +142,18 @@ impl Store {
             .prepare_cached("SELECT epoch FROM epoch_history")?
             .query_map([], |row| row.get(0))?
             .collect::<Result<_, _>>()?;
-        let (mut events_waiting, mut bytes_waiting) = (0i64, 0i64);
+        // Seqs run 1, 2, 3… without gaps within an epoch, so what waits is the highest seq
+        // minus the acknowledged one: two index lookups, where counting (and summing the
+        // payloads of) the unacknowledged tail read every row of it — 13 s for a counter with
+        // 4,000,000 events never synced, at every refresh of the sync indicator.
+        let mut events_waiting = 0i64;
         for epoch in epochs {
             let hwm = self.acked_hwm(epoch)?;
-            // A range of the (epoch, seq) index: only the unacknowledged tail is read.
-            let (count, bytes): (i64, i64) = self
+            let highest: i64 = self
                 .conn
-                .prepare_cached(
-                    "SELECT count(*), coalesce(sum(length(CAST(payload AS BLOB))), 0) \
-                     FROM event WHERE epoch = ?1 AND seq > ?2",
-                )?
-                .query_row([epoch, hwm], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            events_waiting += count;
-            bytes_waiting += bytes;
+                .prepare_cached("SELECT coalesce(max(seq), 0) FROM event WHERE epoch = ?1")?
+                .query_row([epoch], |row| row.get(0))?;
+            events_waiting += (highest - hwm).max(0);
         }
         let highest_seq = self.conn.query_row(
             "SELECT coalesce(max(seq), 0) FROM event WHERE epoch = ?1",
@@ -165,7 +162,6 @@ impl Store {
         )?;
         Ok(OutboxStats {
             events_waiting,
-            bytes_waiting,
             current_epoch: self.identity.epoch,
             highest_seq,
         })

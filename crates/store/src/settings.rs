@@ -46,7 +46,7 @@ pub struct Clerk {
 
 /// One tap on the counter's satisfaction device (NĐ 118 art. 31; criteria art. 33). The scale
 /// is not fixed by law (domain.md §6), so the tap carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SatisfactionTap {
     /// The level tapped, 1 = least satisfied.
     pub level: u8,

@@ -33,7 +33,7 @@ impl Synthetic {
     }
 
     /// The next random number.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -41,7 +41,7 @@ impl Synthetic {
     }
     /// A number below `n`.
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
     /// One item of `list`.
     pub fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
@@ -63,8 +63,8 @@ pub fn dossier(i: u64, random: &mut Synthetic, received: DateTime<FixedOffset>) 
         procedure_name: "Đăng ký khai sinh".into(),
         citizen: Citizen {
             name,
-            id_number: Some(format!("0{:011}", random.next() % 100_000_000_000)),
-            phone: Some(format!("09{:08}", random.next() % 100_000_000)),
+            id_number: Some(format!("0{:011}", random.next_u64() % 100_000_000_000)),
+            phone: Some(format!("09{:08}", random.next_u64() % 100_000_000)),
             address: Some("Thôn Nà Làng, xã Minh Sơn, tỉnh Tuyên Quang".into()),
         },
         channel: Channel::Counter,

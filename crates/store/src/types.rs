@@ -8,7 +8,7 @@ use crate::hlc::Hlc;
 
 /// Whether a dossier was resolved before, on or after its due date (NĐ 118 art. 19; the
 /// early / on-time / late split of the reports, domain.md §7). Computed by the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Timeliness {
     /// Trước hạn.
@@ -20,7 +20,8 @@ pub enum Timeliness {
 }
 
 /// A dossier as the screens and the CLI see it: the folded state of its events.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct Dossier {
     /// The counter's dossier code (mã số hồ sơ, NĐ 118 art. 28), provisional when offline.
     pub code: String,

@@ -83,6 +83,8 @@ export function dossier(overrides: Partial<Dossier> = {}): Dossier {
     due_at: "2026-11-28T09:15:00+07:00",
     status: "received",
     extended: false,
+    supplement_count: 0,
+    clerk_id: "clerk-1",
     apology_deadline: "2026-11-27T09:15:00+07:00",
     allowed_actions: ["start_processing", "request_supplement", "refuse", "stop"],
     ...overrides,

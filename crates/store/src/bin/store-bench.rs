@@ -240,7 +240,7 @@ fn run() -> Result<(), StoreError> {
     }
     let mut number_search = Vec::new();
     for _ in 0..100 {
-        let typed = format!("09{:04}", random.next() % 10_000);
+        let typed = format!("09{:04}", random.next_u64() % 10_000);
         let t = Instant::now();
         store.search(&typed, 20)?;
         number_search.push(t.elapsed());

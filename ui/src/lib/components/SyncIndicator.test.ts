@@ -81,4 +81,35 @@ describe("Sync indicator", () => {
     expect((await screen.findByTestId("sync-state")).textContent?.trim()).toBe("Chưa kết nối máy chủ");
     expect(screen.queryByTestId("sync-now")).toBeNull();
   });
+
+  it("syncs at once when the system reports the network back, not when not enrolled", async () => {
+    let asked = 0;
+    fakeBackend({
+      sync_status: () => ({ state: "offline", waiting_events: 3 }),
+      sync_now: () => {
+        asked += 1;
+        return { state: "online", waiting_events: 0 };
+      },
+    });
+    render(SyncIndicator);
+    await screen.findByTestId("sync-state");
+    window.dispatchEvent(new Event("online"));
+    await waitFor(() => expect(screen.getByTestId("sync-state").dataset.state).toBe("online"));
+    expect(asked).toBe(1);
+    cleanup();
+
+    let askedUnenrolled = 0;
+    fakeBackend({
+      sync_status: () => ({ state: "not_enrolled", waiting_events: 3 }),
+      sync_now: () => {
+        askedUnenrolled += 1;
+        return { state: "not_enrolled", waiting_events: 3 };
+      },
+    });
+    render(SyncIndicator);
+    await screen.findByTestId("sync-state");
+    window.dispatchEvent(new Event("online"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(askedUnenrolled).toBe(0);
+  });
 });

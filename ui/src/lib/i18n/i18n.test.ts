@@ -70,5 +70,7 @@ describe("instants", () => {
   it("prints Vietnam wall-clock time from the +07:00 string, whatever the PC's time zone", () => {
     expect(formatInstant("2026-11-25T16:30:00+07:00")).toBe("16:30 ngày 25/11/2026");
     expect(formatInstant("2027-01-01T00:05:00+07:00")).toBe("00:05 ngày 01/01/2027");
+    // A dossier whose clock is stopped has no due date (the core sends null).
+    expect(formatInstant(null)).toBe("—");
   });
 });

@@ -3,6 +3,12 @@
 import type { FieldProblem, IpcError, Language } from "../api";
 import { en } from "./en";
 import { vi, type MessageKey } from "./vi";
+import type { ErrorCode } from "../api/types";
+
+// Every error code the core can send has a Vietnamese message: a code added in Rust without one
+// fails `npm run check` here (the generated `ErrorCode`), not a clerk's screen.
+const everyErrorCodeHasAMessage: Record<`error.${ErrorCode}`, string> = vi;
+void everyErrorCodeHasAMessage;
 
 export type { MessageKey };
 
@@ -68,7 +74,9 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/;
  * (+07:00), so the wall-clock digits are read from the string itself: the counter PC's own time
  * zone must not shift a legal deadline.
  */
-export function formatInstant(instant: string): string {
+export function formatInstant(instant: string | null | undefined): string {
+  // A dossier whose clock is stopped (supplement requested) has no due date.
+  if (!instant) return "—";
   const m = INSTANT.exec(instant);
   if (!m) return instant;
   const [, year, month, day, hour, minute] = m;
