@@ -777,6 +777,9 @@ pub struct SyncStatus {
     /// Server time minus local time at the last contact; the UI warns beyond 300 s (sync.md §3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_skew_seconds: Option<f64>,
+    /// Events the server quarantined for a person to resolve (none: absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quarantined_events: Option<usize>,
 }
 
 impl Desk {
@@ -790,6 +793,7 @@ impl Desk {
                 last_success: None,
                 progress: None,
                 clock_skew_seconds: None,
+                quarantined_events: None,
             });
         }
         crate::sync::sync_status(&self.data_dir, self.events_waiting()?)

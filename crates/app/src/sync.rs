@@ -97,6 +97,10 @@ pub struct SyncRecord {
     pub last_failure_code: Option<String>,
     /// Server time minus local time at the last contact, milliseconds.
     pub clock_skew_ms: Option<i64>,
+    /// Events the server quarantined (`"epoch:seq"` → rejection code): acknowledged but not
+    /// applied there, for a person to resolve (e.g. `local_code_taken`).
+    #[serde(default)]
+    pub quarantined: BTreeMap<String, String>,
 }
 
 impl SyncRecord {
@@ -316,6 +320,8 @@ pub struct StoreOutbox<S> {
     device_id: String,
     now: Box<dyn Fn() -> DateTime<FixedOffset> + Send + Sync>,
     official_codes_received: AtomicU64,
+    /// Where rejections are recorded for the status display (the data folder), if anywhere.
+    record_dir: Option<PathBuf>,
 }
 
 impl<S: BorrowMut<Store> + Send> StoreOutbox<S> {
@@ -331,7 +337,15 @@ impl<S: BorrowMut<Store> + Send> StoreOutbox<S> {
             device_id: device_id.to_string(),
             now,
             official_codes_received: AtomicU64::new(0),
+            record_dir: None,
         }
+    }
+
+    /// Records the events the server quarantines in the sync record of `data_dir`, where the
+    /// sync indicator counts them.
+    pub fn recording_rejections_in(mut self, data_dir: &Path) -> Self {
+        self.record_dir = Some(data_dir.to_path_buf());
+        self
     }
 
     /// How many dossiers received their official code through this outbox so far.
@@ -373,6 +387,23 @@ fn official_codes_of(page: &ChannelPage) -> Vec<OfficialCode> {
 
 impl<S: BorrowMut<Store> + Send> Outbox for StoreOutbox<S> {
     type Error = OutboxError;
+
+    fn record_rejections(
+        &self,
+        epoch: u64,
+        rejected: &[sync_protocol::Rejection],
+    ) -> Result<(), Self::Error> {
+        if let Some(dir) = &self.record_dir {
+            update_record(dir, |record| {
+                for rejection in rejected {
+                    record
+                        .quarantined
+                        .insert(format!("{epoch}:{}", rejection.seq), rejection.code.clone());
+                }
+            });
+        }
+        Ok(())
+    }
 
     fn device(&self) -> Result<OutboxDevice, Self::Error> {
         let epoch = self.with(|store| Ok(store.identity().epoch))?;
@@ -584,6 +615,7 @@ pub fn sync_status(data_dir: &Path, waiting_events: i64) -> Result<SyncStatus, A
             last_success: None,
             progress: None,
             clock_skew_seconds: None,
+            quarantined_events: None,
         });
     }
     let record = load_record(data_dir);
@@ -607,6 +639,7 @@ pub fn sync_status(data_dir: &Path, waiting_events: i64) -> Result<SyncStatus, A
             estimated_seconds_left: p.estimated_seconds_left,
         }),
         clock_skew_seconds: record.clock_skew_ms.map(|ms| ms as f64 / 1000.0),
+        quarantined_events: (!record.quarantined.is_empty()).then_some(record.quarantined.len()),
     })
 }
 
@@ -719,7 +752,8 @@ impl Counter {
         };
         let page_clock = clock.clone();
         let now = Box::new(move || page_clock.now());
-        let outbox = StoreOutbox::new(self.store_mut(), &credential.device_id, now);
+        let outbox = StoreOutbox::new(self.store_mut(), &credential.device_id, now)
+            .recording_rejections_in(&data_dir);
         let result = sync_client::sync_until_idle(
             &outbox,
             &mut transport,
@@ -894,11 +928,10 @@ pub fn spawn_background_sync(
         return Ok(None);
     };
     let store = open_store_for_sync(data_dir)?;
-    let outbox = Arc::new(StoreOutbox::new(
-        store,
-        &credential.device_id,
-        Box::new(|| SystemClock.now()),
-    ));
+    let outbox = Arc::new(
+        StoreOutbox::new(store, &credential.device_id, Box::new(|| SystemClock.now()))
+            .recording_rejections_in(data_dir),
+    );
     let transport = WatchedTransport {
         inner: HttpTransport::new(&credential, EXCHANGE_TIMEOUT)
             .map_err(|e| failed(format!("cannot start the HTTP client: {e}")))?,

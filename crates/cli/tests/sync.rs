@@ -247,6 +247,60 @@ fn two_counters_of_one_commune_never_share_a_local_code() {
     assert_ne!(a, b);
     assert!(a.starts_with(COMMUNE) && b.starts_with(COMMUNE));
 
+    // Two more counters that worked offline before enrolling, both with the default prefix:
+    // their first dossiers share a local code. The first to sync owns it; the second counter's
+    // events about it are quarantined on the server, never merged, and its sync record keeps
+    // them so the indicator can tell the clerk (app::sync::SyncRecord::quarantined).
+    // (A district of their own: the counters above already used today's AA code.)
+    let district = Server::start();
+    let (early, early_codes) = counter_with_dossiers(1);
+    let (late, late_codes) = counter_with_dossiers(1);
+    assert_eq!(
+        early_codes, late_codes,
+        "same prefix, same day: same local code"
+    );
+    for dir in [&early, &late] {
+        motcua_json(
+            &dir.0,
+            &[
+                "enroll",
+                "--server",
+                &district.url,
+                "--code",
+                &district.enrol_code(),
+            ],
+            None,
+        );
+    }
+    let first = motcua_json(&early.0, &["sync"], None);
+    assert_eq!(first["events_rejected"], 0, "{first}");
+    let second = motcua_json(&late.0, &["sync"], None);
+    assert!(
+        second["events_rejected"].as_u64().unwrap_or(0) >= 1,
+        "{second}"
+    );
+    assert_eq!(
+        second["events_waiting"], 0,
+        "quarantined events are acknowledged: {second}"
+    );
+    let record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(late.0.join("sync-state.json")).expect("sync record"),
+    )
+    .expect("record JSON");
+    let quarantined = record["quarantined"].as_object().expect("quarantined map");
+    assert!(!quarantined.is_empty(), "{record}");
+    assert!(
+        quarantined.values().all(|code| code == "local_code_taken"),
+        "{record}"
+    );
+    let owner = motcua_json(&early.0, &["show", &early_codes[0]], None);
+    let other = motcua_json(&late.0, &["show", &late_codes[0]], None);
+    assert!(owner["official_code"].is_string(), "{owner}");
+    assert!(
+        other["official_code"].is_null(),
+        "never given the other counter's official code: {other}"
+    );
+
     // A code made for another commune: refused, and the counter stays unenrolled.
     let (third, _) = counter_with_dossiers(0);
     let foreign = devices::create_enrol_code(&server.db, "H15.50.05.99", now_ms()).expect("code");

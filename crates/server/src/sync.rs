@@ -387,7 +387,7 @@ fn assign_official_code(
     append_doc(
         tx,
         Channel::OfficialCodes,
-        &device.commune,
+        &scope_of(Channel::OfficialCodes, device),
         dossier_code,
         &doc,
     )?;
@@ -465,11 +465,16 @@ pub fn append_doc(
     Ok(Some(pos))
 }
 
-fn scope_of(channel: Channel, device: &Device) -> &str {
-    if channel.is_commune_scoped() {
-        &device.commune
-    } else {
-        ""
+/// Whose documents a channel holds for `device`: the operator's reference data is everyone's;
+/// official codes are the counter's own (scope `commune/counter_id`), so a counter neither
+/// downloads the other counters' codes nor applies one to a dossier of its own that happens to
+/// share a local code (two counters that used one prefix before enrolling). Devices enrolled
+/// without a counter identity keep the commune-wide scope.
+fn scope_of(channel: Channel, device: &Device) -> String {
+    match (channel, device.counter_id.as_deref()) {
+        (Channel::OfficialCodes, Some(counter)) => format!("{}/{counter}", device.commune),
+        _ if channel.is_commune_scoped() => device.commune.clone(),
+        _ => String::new(),
     }
 }
 
@@ -482,6 +487,7 @@ pub fn read_page(
     budget_bytes: usize,
 ) -> Result<ChannelPage, StorageError> {
     let scope = scope_of(cursor.channel, device);
+    let scope = scope.as_str();
     let ch: SqlValue = cursor.channel.as_str().into();
     let head = tx
         .query_opt(

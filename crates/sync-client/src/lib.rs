@@ -62,6 +62,16 @@ pub trait Outbox: Send + Sync {
     /// Applies a page and stores its cursor in one transaction; `page.reset` first drops the
     /// local copy of the channel (a snapshot begins).
     fn apply_down_page(&self, page: &ChannelPage) -> Result<(), Self::Error>;
+    /// The server quarantined these events of `epoch` (acknowledged all the same: they never
+    /// block later ones). A person must see them; the default keeps nothing. A resend reports
+    /// the same rejections again, so keep them by `(epoch, seq)`.
+    fn record_rejections(
+        &self,
+        _epoch: u64,
+        _rejected: &[sync_protocol::Rejection],
+    ) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 /// Why the background loop should sync now.

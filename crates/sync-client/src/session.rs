@@ -338,6 +338,12 @@ fn run<O: Outbox + ?Sized>(
         if raw > 0 {
             ratio = (raw as f64 / body.len() as f64).clamp(1.0, 20.0);
         }
+        // Kept before the ack moves past them, so a crash in between loses no rejection.
+        if !reply.rejected.is_empty() {
+            outbox
+                .record_rejections(epoch, &reply.rejected)
+                .map_err(store)?;
+        }
         if reply.hwm > outbox.acked_hwm(epoch).map_err(store)? {
             outbox.mark_acked(epoch, reply.hwm).map_err(store)?;
         }

@@ -281,9 +281,11 @@ fn assert_converged(district: &District, counter: &Counter, device_id: &str) {
             "{code}: the official code came down"
         );
     }
+    // Official codes are this counter's own channel (scope `commune/counter id`).
+    let scope = format!("{COMMUNE}/{}", local.identity().device_id);
     let head = district.count(
         "SELECT pos FROM channel_heads WHERE channel = 'official_codes' AND scope = $1",
-        &[COMMUNE.into()],
+        &[scope.as_str().into()],
     );
     let cursor = local
         .reference_cursor("official_codes")
@@ -603,7 +605,7 @@ fn scenario_11_wrong_and_jumping_desktop_clock() {
 /// one commune (prefixes AA and AB) take dossiers in offline and sync at the same time through
 /// one slow link: their local codes never collide, the server gives each dossier its own
 /// official code from one gap-free daily sequence, each counter's history is on the server
-/// exactly once, and both counters' copies of the commune's official-codes channel converge to
+/// exactly once, and both counters' copies of their official-codes channels converge to
 /// the server's. A dossier's status is changed only by the counter that holds it (the other
 /// has no copy to change), so concurrent changes of one dossier cannot arise.
 #[test]
@@ -628,7 +630,7 @@ fn scenario_12_two_desktops_of_one_commune_sync_at_once() {
             scope.spawn(move || counter.sync_with(Some(&url), &test_config()).expect("sync"));
         }
     });
-    // A second round brings each counter the codes the other's sync added to the channel.
+    // A second round: one more request each, which must find nothing left to fetch.
     for counter in [&mut a, &mut b] {
         counter
             .sync_with(Some(&via_proxy), &test_config())

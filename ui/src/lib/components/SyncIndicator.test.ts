@@ -112,4 +112,15 @@ describe("Sync indicator", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(askedUnenrolled).toBe(0);
   });
+
+  it("says when the server held changes back for a person to resolve", async () => {
+    fakeBackend({ sync_status: () => ({ state: "online", waiting_events: 0 }) });
+    render(SyncIndicator);
+    await screen.findByTestId("sync-state");
+    expect(screen.queryByTestId("sync-quarantined")).toBeNull();
+    await emit("sync-status", { state: "online", waiting_events: 0, quarantined_events: 2 });
+    const alert = await screen.findByTestId("sync-quarantined");
+    expect(alert.textContent).toContain("Máy chủ giữ lại 2 thay đổi");
+    expect(alert.getAttribute("role")).toBe("alert");
+  });
 });

@@ -238,6 +238,7 @@ export const en: Record<MessageKey, string> = {
   "sync.progress": "Sent {sent}/{total}",
   "sync.seconds_left": "about {time} left",
   "sync.now": "Sync now",
+  "sync.quarantined": "The server held back {count} changes without recording them (e.g. two counters used one dossier code). The dossiers are still on this computer; tell the district administrator.",
   "sync.clock_skew": "This computer's clock is {minutes} minutes off the server; due dates may be wrong. Please set the time.",
 
   "reports.title": "Processing results report",

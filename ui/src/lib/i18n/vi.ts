@@ -237,6 +237,7 @@ export const vi = {
   "sync.progress": "Đã gửi {sent}/{total}",
   "sync.seconds_left": "còn khoảng {time}",
   "sync.now": "Đồng bộ ngay",
+  "sync.quarantined": "Máy chủ giữ lại {count} thay đổi, chưa ghi nhận (ví dụ hai quầy trùng mã hồ sơ). Hồ sơ vẫn còn trên máy này; hãy báo cán bộ quản trị của huyện.",
   "sync.clock_skew": "Đồng hồ máy lệch {minutes} phút so với máy chủ; ngày hẹn có thể sai. Hãy chỉnh lại giờ.",
 
   "reports.title": "Báo cáo kết quả giải quyết",
