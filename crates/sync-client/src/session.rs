@@ -336,7 +336,7 @@ fn run<O: Outbox + ?Sized>(
             budget = budget.min(link_cap.max(config.initial_batch_bytes));
         }
         if raw > 0 {
-            ratio = (raw as f64 / body.len() as f64).clamp(1.0, 20.0);
+            ratio = (raw as f64 / body.len() as f64).clamp(1.0, 50.0);
         }
         // Kept before the ack moves past them, so a crash in between loses no rejection.
         if !reply.rejected.is_empty() {

@@ -2,7 +2,7 @@
 //!
 //! Why postcard and not JSON: event payloads are already JSON text, so a JSON envelope would
 //! escape every quote of every payload; postcard frames them as length-prefixed strings and
-//! numbers as varints. `sync-bench` prints both sizes (see `docs/sync-protocol.md`).
+//! numbers as varints; inside, the payloads themselves go by column ([`crate::columns`]).
 //! Why a dictionary: a one-dossier batch (the common "+1 intake" sync) compresses poorly on its
 //! own; the dictionary supplies the field names and common values (sync.md §2 floors).
 //! Decoding is bounded by [`MAX_DECODED_BYTES`] so a compression bomb cannot exhaust memory.
@@ -15,9 +15,9 @@ use serde::Serialize;
 
 use crate::{PushReply, PushRequest, MAX_DECODED_BYTES, PROTOCOL_VERSION};
 
-/// The zstd dictionary of protocol v1, trained by `train-sync-dictionary` on synthetic events.
+/// The zstd dictionary of protocol v2, trained by `train-sync-dictionary` on synthetic events.
 /// Never change it in place: a new dictionary needs a new protocol version and content type.
-pub const DICTIONARY_V1: &[u8] = include_bytes!("../assets/events-v1.dict");
+pub const DICTIONARY_V2: &[u8] = include_bytes!("../assets/events-v2.dict");
 
 /// zstd level for requests: batches are small and counters have CPU to spare; the link does not.
 pub const REQUEST_LEVEL: i32 = 19;
@@ -28,7 +28,7 @@ pub const REPLY_LEVEL: i32 = 3;
 /// Why a body could not be encoded or decoded.
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {
-    /// The body is not a zstd frame made with the v1 dictionary, or is truncated.
+    /// The body is not a zstd frame made with the v2 dictionary, or is truncated.
     #[error("body is not a valid zstd frame: {0}")]
     Decompress(String),
     /// The decompressed body exceeds [`MAX_DECODED_BYTES`].
@@ -66,15 +66,15 @@ fn encoder_dictionary(level: i32) -> &'static zstd::dict::EncoderDictionary<'sta
     } else {
         &REPLY
     };
-    cell.get_or_init(|| zstd::dict::EncoderDictionary::copy(DICTIONARY_V1, level))
+    cell.get_or_init(|| zstd::dict::EncoderDictionary::copy(DICTIONARY_V2, level))
 }
 
 fn decoder_dictionary() -> &'static zstd::dict::DecoderDictionary<'static> {
     static CELL: OnceLock<zstd::dict::DecoderDictionary<'static>> = OnceLock::new();
-    CELL.get_or_init(|| zstd::dict::DecoderDictionary::copy(DICTIONARY_V1))
+    CELL.get_or_init(|| zstd::dict::DecoderDictionary::copy(DICTIONARY_V2))
 }
 
-/// Compresses `raw` with the v1 dictionary at `level` ([`REQUEST_LEVEL`] or [`REPLY_LEVEL`]).
+/// Compresses `raw` with the v2 dictionary at `level` ([`REQUEST_LEVEL`] or [`REPLY_LEVEL`]).
 pub fn compress(raw: &[u8], level: i32) -> Result<Vec<u8>, CodecError> {
     let err = |e: std::io::Error| CodecError::Compress(e.to_string());
     let mut encoder = zstd::stream::Encoder::with_prepared_dictionary(
@@ -144,15 +144,6 @@ pub fn decode_reply(body: &[u8]) -> Result<PushReply, CodecError> {
     decode(body)
 }
 
-/// Size of the same request as JSON (payloads embedded as JSON strings) compressed with zstd at
-/// [`REQUEST_LEVEL`] without dictionary and with it: the alternative envelope, for measurement.
-pub fn json_envelope_sizes(request: &PushRequest) -> Result<(usize, usize), CodecError> {
-    let json = serde_json::to_vec(request).map_err(|e| CodecError::Decode(e.to_string()))?;
-    let plain = zstd::bulk::compress(&json, REQUEST_LEVEL)
-        .map_err(|e| CodecError::Compress(e.to_string()))?;
-    Ok((plain.len(), compress(&json, REQUEST_LEVEL)?.len()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,14 +191,13 @@ mod tests {
         assert!(matches!(decompress(&body), Err(CodecError::TooLarge)));
     }
 
-    /// A 100-dossier batch (intake + 2-3 status events each, UUIDv7 ids) costs at most a quarter
-    /// of the PouchDB baseline of 576 B/dossier (sync.md §2). The 80 B target is out of reach
-    /// while each event carries 74 random id bits; see docs/sync-protocol.md.
+    /// A 100-dossier batch (intake + 2-3 status events each) costs at most 64 B/dossier, well
+    /// under the 80 B target of sync.md §2 (before the payloads went by column: 83 B).
     #[test]
-    fn batch_of_100_dossiers_is_under_a_quarter_of_the_baseline() {
+    fn batch_of_100_dossiers_is_under_64_bytes_per_dossier() {
         let body = encode_request(&sample_request(100)).expect("encode");
         let per_dossier = body.len() / 100;
-        assert!(per_dossier <= 576 / 4, "{per_dossier} B/dossier");
+        assert!(per_dossier <= 64, "{per_dossier} B/dossier");
     }
 
     proptest! {

@@ -9,11 +9,14 @@
 //!   42 bits of the epoch and the seq — travels as the gap to the HLC milliseconds (usually 0)
 //!   and, only when they change within the batch, its 6 middle bytes: about three bytes instead
 //!   of 36 hex characters, and almost nothing after zstd;
-//! - any other UUIDv7 travels as its 10 non-time bytes; any other id as text, so nothing is lost.
+//! - any other UUIDv7 travels as its 10 non-time bytes; any other id as text, so nothing is lost;
+//! - each of these fields travels as a column of the batch, and the payloads are split into
+//!   templates and typed value columns ([`crate::columns`]).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::WireEvent;
+use crate::columns::PayloadColumns;
+use crate::{WireEvent, MAX_DECODED_BYTES};
 
 #[derive(Serialize, Deserialize)]
 enum CompactId {
@@ -30,13 +33,15 @@ enum CompactId {
     },
 }
 
+/// A batch on the wire: each field of the events in its own column (zstd finds the repeats of a
+/// column better than those of interleaved fields), the payloads split by [`PayloadColumns`].
 #[derive(Serialize, Deserialize)]
-struct CompactEvent {
-    seq_gap: u64,
-    hlc_ms_gap: i64,
-    hlc_counter: u16,
-    id: CompactId,
-    payload: String,
+struct CompactBatch {
+    seq_gaps: Vec<u64>,
+    hlc_ms_gaps: Vec<i64>,
+    hlc_counters: Vec<u16>,
+    ids: Vec<CompactId>,
+    payloads: PayloadColumns,
 }
 
 fn hex_value(c: u8) -> Option<u8> {
@@ -147,49 +152,77 @@ pub fn serialize<S: Serializer>(events: &[WireEvent], serializer: S) -> Result<S
     let mut prev_seq = 0u64;
     let mut prev_ms = 0i64;
     let mut last_middle = None;
-    let compact: Vec<CompactEvent> = events
-        .iter()
-        .map(|e| {
-            let (ms, counter) = hlc_parts(e.hlc);
-            let item = CompactEvent {
-                // Wrapping arithmetic: out-of-order input still round-trips exactly.
-                seq_gap: e.seq.wrapping_sub(prev_seq).wrapping_sub(1),
-                hlc_ms_gap: ms - prev_ms,
-                hlc_counter: counter,
-                id: compact_id(&e.event_id, e.seq, ms, &mut last_middle),
-                payload: e.payload.clone(),
-            };
-            prev_seq = e.seq;
-            prev_ms = ms;
-            item
-        })
-        .collect();
-    compact.serialize(serializer)
+    let mut batch = CompactBatch {
+        seq_gaps: Vec::with_capacity(events.len()),
+        hlc_ms_gaps: Vec::with_capacity(events.len()),
+        hlc_counters: Vec::with_capacity(events.len()),
+        ids: Vec::with_capacity(events.len()),
+        payloads: PayloadColumns::split(events.iter().map(|e| e.payload.as_str())),
+    };
+    for e in events {
+        let (ms, counter) = hlc_parts(e.hlc);
+        // Wrapping arithmetic: out-of-order input still round-trips exactly.
+        batch
+            .seq_gaps
+            .push(e.seq.wrapping_sub(prev_seq).wrapping_sub(1));
+        batch.hlc_ms_gaps.push(ms - prev_ms);
+        batch.hlc_counters.push(counter);
+        batch
+            .ids
+            .push(compact_id(&e.event_id, e.seq, ms, &mut last_middle));
+        prev_seq = e.seq;
+        prev_ms = ms;
+    }
+    batch.serialize(serializer)
 }
 
 /// Deserializes events written by [`serialize`].
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<WireEvent>, D::Error> {
-    let compact = Vec::<CompactEvent>::deserialize(deserializer)?;
+    use serde::de::Error;
+    let batch = CompactBatch::deserialize(deserializer)?;
+    let n = batch.seq_gaps.len();
+    if [
+        batch.hlc_ms_gaps.len(),
+        batch.hlc_counters.len(),
+        batch.ids.len(),
+    ] != [n; 3]
+    {
+        return Err(D::Error::custom("event columns of different lengths"));
+    }
+    let payloads = batch
+        .payloads
+        .join(MAX_DECODED_BYTES)
+        .map_err(D::Error::custom)?;
+    if payloads.len() != n {
+        return Err(D::Error::custom(
+            "payload count differs from the event count",
+        ));
+    }
     let mut prev_seq = 0u64;
     let mut prev_ms = 0i64;
     let mut last_middle = None;
-    compact
+    let columns = batch
+        .seq_gaps
         .into_iter()
-        .map(|c| {
-            let seq = prev_seq.wrapping_add(c.seq_gap).wrapping_add(1);
+        .zip(batch.hlc_ms_gaps)
+        .zip(batch.hlc_counters)
+        .zip(batch.ids)
+        .zip(payloads);
+    columns
+        .map(|((((seq_gap, hlc_ms_gap), hlc_counter), id), payload)| {
+            let seq = prev_seq.wrapping_add(seq_gap).wrapping_add(1);
             // 48 bits of milliseconds: anything else is not an HLC this codec wrote.
             let ms = prev_ms
-                .checked_add(c.hlc_ms_gap)
+                .checked_add(hlc_ms_gap)
                 .filter(|ms| (0..1 << 48).contains(ms))
-                .ok_or_else(|| serde::de::Error::custom("HLC out of range"))?;
+                .ok_or_else(|| D::Error::custom("HLC out of range"))?;
             prev_seq = seq;
             prev_ms = ms;
             Ok(WireEvent {
                 seq,
-                event_id: expand_id(c.id, seq, ms, &mut last_middle)
-                    .map_err(serde::de::Error::custom)?,
-                hlc: (ms as u64) << 16 | u64::from(c.hlc_counter),
-                payload: c.payload,
+                event_id: expand_id(id, seq, ms, &mut last_middle).map_err(D::Error::custom)?,
+                hlc: (ms as u64) << 16 | u64::from(hlc_counter),
+                payload,
             })
         })
         .collect()

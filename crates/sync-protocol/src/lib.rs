@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod codec;
+mod columns;
 mod compact;
 pub mod synthetic;
 
@@ -16,10 +17,10 @@ use serde::{Deserialize, Serialize};
 
 /// The protocol version this crate speaks; carried in every request and reply and in the
 /// content type, so a server can keep decoding older counters after a change.
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 
-/// Content type of sync bodies: postcard, zstd-compressed with the v1 dictionary.
-pub const SYNC_CONTENT_TYPE: &str = "application/vnd.motcua.sync.v1+zstd";
+/// Content type of sync bodies: postcard, zstd-compressed with the v2 dictionary.
+pub const SYNC_CONTENT_TYPE: &str = "application/vnd.motcua.sync.v2+zstd";
 
 /// Largest compressed request body the server reads; larger bodies get 413.
 pub const MAX_REQUEST_BYTES: usize = 1024 * 1024;

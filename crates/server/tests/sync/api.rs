@@ -185,7 +185,12 @@ fn bad_requests_get_4xx_and_change_nothing(backend: Backend) {
             "zstd of garbage",
             token,
             SYNC_CONTENT_TYPE,
-            codec::compress(&[1, 0, 0xff, 0xff, 0xff, 0xff, 0xff], 3).expect("c"),
+            // The current version, then bytes that are no request.
+            codec::compress(
+                &[PROTOCOL_VERSION as u8, 0, 0xff, 0xff, 0xff, 0xff, 0xff],
+                3,
+            )
+            .expect("c"),
             400,
             "malformed_body",
         ),

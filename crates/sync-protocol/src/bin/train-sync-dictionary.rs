@@ -1,6 +1,6 @@
-//! Trains the zstd dictionary shipped as `assets/events-v1.dict` from synthetic events.
+//! Trains the zstd dictionary shipped as `assets/events-v2.dict` from synthetic events.
 //!
-//! Run: `cargo run -p motcua-sync-protocol --bin train-sync-dictionary -- crates/sync-protocol/assets/events-v1.dict`.
+//! Run: `cargo run -p motcua-sync-protocol --bin train-sync-dictionary -- crates/sync-protocol/assets/events-v2.dict`.
 //! Seeds differ from the ones tests and the benchmark use, so measured sizes are not trained on
 //! the very events they measure (the vocabulary is shared: real data will compress less).
 
