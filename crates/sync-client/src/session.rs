@@ -20,9 +20,12 @@ pub struct SyncConfig {
     pub min_batch_bytes: usize,
     /// Largest batch size (~64 KB).
     pub max_batch_bytes: usize,
-    /// Longest a batch should take on the link, by the throughput of the last exchange: a drop
-    /// then wastes at most this much of the link (sync.md §2: ≤ one batch, ≤ 8 KB, per drop at
-    /// 64 kbit/s). The batch never goes below `initial_batch_bytes` for it.
+    /// Longest a batch should take on the link once the link has dropped during the run, by the
+    /// throughput of the last exchange: later drops then waste at most this much of the link
+    /// (sync.md §2: ≤ one batch, ≤ 8 KB, per drop at 64 kbit/s). The batch never goes below
+    /// `initial_batch_bytes` for it. Until a drop, batches double up to `max_batch_bytes`:
+    /// with one request in flight every batch costs a round trip of idle link, so a link that
+    /// holds gets few, large batches (sync.md §3).
     pub max_batch_seconds: f64,
     /// Downstream bytes asked for per channel and round.
     pub max_down_bytes: u32,
@@ -225,6 +228,12 @@ fn run<O: Outbox + ?Sized>(
     let mut overrides: HashMap<Channel, ChannelCursor> = HashMap::new();
     let mut failures = 0u32;
     let mut stalled_rounds = 0u32;
+    // Bytes per second of the last successful exchange, and whether the link dropped this run.
+    let mut link_bytes_per_second: Option<f64> = None;
+    let mut link_dropped = false;
+    let link_cap = |per_second: f64| {
+        ((per_second * config.max_batch_seconds) as usize).max(config.initial_batch_bytes)
+    };
     let started = Instant::now();
     loop {
         let epochs = outbox.pending_epochs().map_err(store)?;
@@ -298,8 +307,16 @@ fn run<O: Outbox + ?Sized>(
                             code: code.clone(),
                         })
                     }
-                    // A drop or timeout: the batch may have been too big for the link.
-                    TransportError::Network(_) => budget = (budget / 2).max(config.min_batch_bytes),
+                    // A drop or timeout: the batch may have been too big for the link, and
+                    // the link is one that drops: from now on a batch is what it carries in
+                    // `max_batch_seconds`.
+                    TransportError::Network(_) => {
+                        link_dropped = true;
+                        budget = (budget / 2).max(config.min_batch_bytes);
+                        if let Some(per_second) = link_bytes_per_second {
+                            budget = budget.min(link_cap(per_second));
+                        }
+                    }
                     _ => {}
                 }
                 if failures >= config.max_consecutive_failures {
@@ -332,8 +349,10 @@ fn run<O: Outbox + ?Sized>(
         // batch errs small on a slow link; on a fast one the cap is far above the maximum.
         if sent_events > 0 && exchange_seconds > 0.0 {
             let per_second = body.len() as f64 / exchange_seconds;
-            let link_cap = (per_second * config.max_batch_seconds) as usize;
-            budget = budget.min(link_cap.max(config.initial_batch_bytes));
+            link_bytes_per_second = Some(per_second);
+            if link_dropped {
+                budget = budget.min(link_cap(per_second));
+            }
         }
         if raw > 0 {
             ratio = (raw as f64 / body.len() as f64).clamp(1.0, 50.0);

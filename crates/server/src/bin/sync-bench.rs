@@ -190,10 +190,11 @@ fn main() -> anyhow::Result<()> {
     run("+10 dossiers", &proxy, &outbox, &mut transport, 10)?;
     run("nothing new", &proxy, &outbox, &mut transport, 0)?;
 
-    // Link dropped every 15-45 s during a 3000-dossier backlog (long enough to see drops).
+    // Link dropped every 15-45 s during an 8000-dossier backlog (long enough to see several
+    // drops: 3000 dossiers went up before the first one once payloads went by column).
     let credential = bench.enrol()?;
     let outbox = MemoryOutbox::new(&credential.device_id, 1);
-    outbox.append(SyntheticCounter::new(501, COMMUNE).wire_events(3000, 1));
+    outbox.append(SyntheticCounter::new(501, COMMUNE).wire_events(8000, 1));
     let proxy = Arc::new(proxy);
     let dropper = {
         let proxy = proxy.clone();
@@ -214,11 +215,11 @@ fn main() -> anyhow::Result<()> {
         largest_sent: 0,
     };
     run(
-        "3000 dossiers, link dropped every 15-45 s",
+        "8000 dossiers, link dropped every 15-45 s",
         &proxy,
         &outbox,
         &mut transport,
-        3000,
+        8000,
     )?;
     dropper.abort();
     println!(
