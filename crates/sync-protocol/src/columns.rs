@@ -14,6 +14,7 @@
 //! holding the marker bytes or an unterminated string travels whole. Each typed value is checked
 //! to print back to its exact text before it is sent typed, or it travels as text.
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Template marker of a string value (the quotes are part of the template, not of the value).
@@ -69,6 +70,13 @@ struct TimeStreams {
     offsets: Vec<u64>,
 }
 
+/// The item of `stream` at `*at`, moving `at` past it.
+fn next<'a, T>(stream: &'a [T], at: &mut usize) -> Result<&'a T, &'static str> {
+    let item = stream.get(*at).ok_or("payload column too short")?;
+    *at += 1;
+    Ok(item)
+}
+
 /// Read positions in a column's [`TimeStreams`].
 #[derive(Default)]
 struct TimeCursor([usize; 6]);
@@ -86,11 +94,7 @@ impl TimeStreams {
     }
 
     fn take(&self, cursor: &mut TimeCursor, stream: usize) -> Result<u64, &'static str> {
-        let value = *self.streams()[stream]
-            .get(cursor.0[stream])
-            .ok_or("payload column too short")?;
-        cursor.0[stream] += 1;
-        Ok(value)
+        next(self.streams()[stream], &mut cursor.0[stream]).copied()
     }
 
     fn is_exhausted(&self, cursor: &TimeCursor) -> bool {
@@ -173,36 +177,28 @@ fn unzigzag(n: u64) -> i64 {
     (n >> 1) as i64 ^ -((n & 1) as i64)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Days from 0001-01-01 to 1970-01-01: the wire counts days from 1970.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date; `None` for a date that does not exist.
+fn days_from_civil(year: i64, month: i64, day: i64) -> Option<i64> {
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(year).ok()?,
+        u32::try_from(month).ok()?,
+        u32::try_from(day).ok()?,
+    )?;
+    Some(i64::from(date.num_days_from_ce()) - UNIX_EPOCH_DAYS_FROM_CE)
 }
 
-/// The date of a day number (inverse of [`days_from_civil`]).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if month <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        month,
-        day,
-    )
+/// The date of a day number (inverse of [`days_from_civil`]); `None` beyond chrono's range.
+fn civil_from_days(days: i64) -> Option<(i64, i64, i64)> {
+    let from_ce = i32::try_from(days.checked_add(UNIX_EPOCH_DAYS_FROM_CE)?).ok()?;
+    let date = NaiveDate::from_num_days_from_ce_opt(from_ce)?;
+    Some((
+        i64::from(date.year()),
+        i64::from(date.month()),
+        i64::from(date.day()),
+    ))
 }
 
 /// An RFC 3339 time as written by chrono: `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`.
@@ -261,7 +257,7 @@ impl Time {
             _ => return None,
         };
         let time = Time {
-            day: days_from_civil(year as i64, month as i64, day as i64),
+            day: days_from_civil(year as i64, month as i64, day as i64)?,
             minute_of_day: hour * 60 + minute,
             second,
             fraction_digits,
@@ -273,7 +269,7 @@ impl Time {
     }
 
     fn format(&self) -> Option<String> {
-        let (year, month, day) = civil_from_days(self.day);
+        let (year, month, day) = civil_from_days(self.day)?;
         if !(0..=9999).contains(&year) || self.minute_of_day >= 24 * 60 || self.second >= 60 {
             return None;
         }
@@ -452,23 +448,11 @@ impl<'a> ColumnReader<'a> {
     }
 
     fn number(&mut self) -> Result<u64, &'static str> {
-        let n = *self
-            .column
-            .numbers
-            .get(self.number)
-            .ok_or("payload column too short")?;
-        self.number += 1;
-        Ok(n)
+        next(&self.column.numbers, &mut self.number).copied()
     }
 
     fn text(&mut self) -> Result<&'a str, &'static str> {
-        let text = self
-            .column
-            .texts
-            .get(self.text)
-            .ok_or("payload column too short")?;
-        self.text += 1;
-        Ok(text)
+        next(&self.column.texts, &mut self.text).map(String::as_str)
     }
 
     /// Appends the next value's text to `out`, refusing to grow it beyond `limit` bytes (a few
@@ -479,12 +463,7 @@ impl<'a> ColumnReader<'a> {
         memory: &mut Recent,
         limit: usize,
     ) -> Result<(), &'static str> {
-        let tag = *self
-            .column
-            .tags
-            .get(self.tag)
-            .ok_or("payload column too short")?;
-        self.tag += 1;
+        let tag = *next(&self.column.tags, &mut self.tag)?;
         match tag {
             tag::TEXT => {
                 let text = self.text()?;
@@ -675,11 +654,11 @@ mod tests {
     #[test]
     fn civil_days_round_trip() {
         for days in -150_000..150_000 {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
+            let (y, m, d) = civil_from_days(days).expect("in range");
+            assert_eq!(days_from_civil(y, m, d), Some(days));
         }
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2026, 12, 4), 20_791);
+        assert_eq!(days_from_civil(1970, 1, 1), Some(0));
+        assert_eq!(days_from_civil(2026, 12, 4), Some(20_791));
     }
 
     /// The times the store and chrono write are sent as times; text that only looks like one
